@@ -1,0 +1,49 @@
+# ASYE 360: `make run` sets everything up and starts the service; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test fuzz bench system assets clean
+
+# Debian packages the project needs: Chromium for the browser tests (WeasyPrint's Pango and the
+# fonts ship with the base image; they are listed so a bare Debian machine gets them too).
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+frontend/dist/.built: frontend/package.json frontend/package-lock.json frontend/build.mjs $(shell find frontend/scss frontend/js -type f 2>/dev/null)
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+	touch $@
+
+assets: frontend/dist/.built
+
+setup: system $(VENV)/.installed assets
+
+run: setup
+	$(VENV)/bin/asye360 db upgrade
+	$(VENV)/bin/asye360 demo
+	@echo "ASYE 360 is starting on http://$(HOST):$(PORT)/ (stop it with Ctrl+C)"
+	$(VENV)/bin/asye360 serve --host $(HOST) --port $(PORT)
+
+# The whole suite, on SQLite by default; set TEST_DATABASE_URL to run it on PostgreSQL.
+test: setup
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .hypothesis

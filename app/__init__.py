@@ -1,0 +1,1 @@
+"""ASYE 360: the annual 360-degree organisational evaluation of ASYE programmes."""

@@ -1,0 +1,1 @@
+"""Organisations, their employer accounts, national accounts and signing in."""

@@ -1,0 +1,35 @@
+"""Tables and schemas for organisations and the people who sign in."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from app.db import utcnow
+
+
+class Organisation(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    employer_type: str = Field(max_length=40)
+    region: str = Field(max_length=40, index=True)
+    teaching_partnership: str | None = Field(default=None, max_length=80, index=True)
+    programmes: list[str] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True)
+    password_hash: str = Field(max_length=255)
+    role: str = Field(max_length=20)  # "employer" or "national"
+    organisation_id: int | None = Field(
+        default=None, foreign_key="organisation.id", index=True, ondelete="CASCADE"
+    )
+    created_at: datetime = Field(default_factory=utcnow)
+
+    @property
+    def is_national(self) -> bool:
+        return self.role == "national"

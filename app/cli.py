@@ -1,0 +1,105 @@
+"""The `asye360` command: migrate, serve, create national users and load demo data."""
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from app.config import ROOT, get_settings
+
+app = typer.Typer(
+    help="ASYE 360: the 360-degree organisational evaluation of ASYE programmes.",
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="Database schema commands.")
+app.add_typer(db_app, name="db")
+console = Console()
+
+
+def _alembic_config(url: str | None = None):
+    from alembic.config import Config
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    if url:
+        config.attributes["url"] = url
+    return config
+
+
+def upgrade_database(url: str | None = None) -> None:
+    from alembic import command
+
+    command.upgrade(_alembic_config(url), "head")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every migration to the database in DATABASE_URL."""
+    upgrade_database()
+    console.print("[green]Database is up to date.[/green]")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes (use more with PostgreSQL)."),
+) -> None:
+    """Start the web service."""
+    import uvicorn
+
+    # --no-access-log: request paths carry survey link tokens, which must never reach a log.
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@app.command("create-national-user")
+def create_national_user(
+    email: str,
+    password: str = typer.Option(
+        ..., prompt=True, hide_input=True, confirmation_prompt=True, help="At least 12 characters."
+    ),
+) -> None:
+    """Create an account for the national team (sees every organisation; bearer API access)."""
+    from sqlmodel import Session
+
+    from app.accounts.service import AccountError, create_user
+    from app.db import get_engine
+
+    with Session(get_engine()) as session:
+        try:
+            create_user(session=session, email=email, password=password, role="national")
+        except AccountError as error:
+            console.print(f"[red]{error}[/red]")
+            raise typer.Exit(code=1) from error
+    console.print(f"[green]National user {email} created.[/green]")
+
+
+@app.command()
+def demo(
+    seed: int = typer.Option(2026, help="Random seed, so the demo is the same every time."),
+) -> None:
+    """Load a realistic demo data set (only into an empty database)."""
+    from app.demo import DemoExists, load_demo
+
+    try:
+        summary = load_demo(seed=seed, console=console)
+    except DemoExists as error:
+        console.print(f"[yellow]{error}[/yellow]")
+        raise typer.Exit(code=0) from error
+    console.print(summary)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

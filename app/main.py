@@ -1,0 +1,88 @@
+"""The FastAPI application: routers, middleware, error handling and static assets."""
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import Session
+
+from app import health
+from app.accounts import api as accounts_api
+from app.accounts import pages as accounts_pages
+from app.config import get_settings
+from app.core.errors import install_error_handlers
+from app.core.pages import router as core_router
+from app.db import get_engine
+from app.middleware import SecurityMiddleware
+from app.national import api as national_api
+from app.national import pages as national_pages
+from app.reports import api as reports_api
+from app.reports import pages as reports_pages
+from app.rounds import api as rounds_api
+from app.rounds import pages as rounds_pages
+from app.statements import api as statements_api
+from app.statements.loader import get_statement_sets
+from app.statements.reference import get_reference
+from app.statements.service import verify_used_sets
+from app.survey import api as survey_api
+from app.survey import pages as survey_pages
+
+log = logging.getLogger("asye360")
+
+API_PREFIX = "/api/v1"
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):
+    # Fail at start, with the file named, rather than on the first respondent's page.
+    get_reference()
+    sets = get_statement_sets()
+    with Session(get_engine()) as session:
+        verify_used_sets(session=session, sets=sets)
+    yield
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(
+        title="ASYE 360",
+        summary="The annual 360-degree organisational evaluation of ASYE programmes.",
+        version="1.0.0",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.add_middleware(SecurityMiddleware)
+    install_error_handlers(app)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(DBAPIError)
+    async def database_unavailable(request: Request, exc: DBAPIError):
+        # A lost or busy database is the service's trouble, not the caller's: say so, and ask
+        # for a retry, instead of a 500 that looks like a bug.
+        log.warning("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
+        return JSONResponse(
+            {"detail": "The service is busy. Try again in a few seconds."},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
+
+    app.include_router(health.router)
+    for module in (
+        statements_api,
+        accounts_api,
+        rounds_api,
+        survey_api,
+        reports_api,
+        national_api,
+    ):
+        app.include_router(module.router, prefix=API_PREFIX)
+    for module in (accounts_pages, rounds_pages, survey_pages, reports_pages, national_pages):
+        app.include_router(module.router)
+    app.include_router(core_router)
+    app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")
+    return app

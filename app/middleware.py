@@ -1,0 +1,67 @@
+"""Security headers and the CSRF cookie, as plain ASGI so the survey API stays fast."""
+
+import secrets
+
+from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.config import get_settings
+
+CSRF_COOKIE = "asye360_csrf"
+
+_PAGE_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# The OpenAPI docs page loads its scripts from a CDN-free bundle shipped by FastAPI's defaults
+# only when allowed; it is a developer page, so it gets a looser policy of its own.
+_DOCS_POLICY = (
+    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
+    "script-src 'self' 'unsafe-inline' https:; frame-ancestors 'none'"
+)
+
+
+class SecurityMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        is_page = not path.startswith("/api/") and not path.startswith("/assets/")
+        new_csrf = None
+        if is_page:
+            existing = HTTPConnection(scope).cookies.get(CSRF_COOKIE)
+            if not existing or len(existing) > 64:
+                existing = new_csrf = secrets.token_urlsafe(32)
+            scope.setdefault("state", {})["csrf_token"] = existing
+        production = get_settings().environment == "production"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("X-Frame-Options", "DENY")
+                # No page needs to tell another site where its visitor came from; survey links
+                # carry their token in the path, so this keeps it out of any Referer header.
+                headers.setdefault("Referrer-Policy", "no-referrer")
+                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+                policy = _DOCS_POLICY if path.startswith("/api/docs") else _PAGE_POLICY
+                headers.setdefault("Content-Security-Policy", policy)
+                if production:
+                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+                if is_page:
+                    headers.setdefault("Cache-Control", "no-store")
+                if new_csrf:
+                    secure = "; Secure" if production else ""
+                    headers.append(
+                        "Set-Cookie",
+                        f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}",
+                    )
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)

@@ -1,0 +1,1 @@
+"""National participation and results for the national team."""

@@ -1,0 +1,1 @@
+"""Annual evaluation rounds: create, open, close, links and the self-assessment."""

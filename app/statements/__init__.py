@@ -1,0 +1,1 @@
+"""Statement sets and reference lists: loaded from data files, validated, cached."""

@@ -1,0 +1,1 @@
+"""The anonymous survey: links, single-use codes and responses."""

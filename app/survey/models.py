@@ -1,0 +1,59 @@
+"""Tables for anonymous responses, their ratings, single-use codes and idempotency keys.
+
+Rule 2 lives here as much as anywhere: a response holds its round, its respondent type and its
+ratings, and nothing that could tell who gave it or when (no IP, user agent, timestamp, code or
+cookie). Codes and idempotency keys sit in their own tables with no link to a response.
+"""
+
+import secrets
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+
+def new_response_id() -> str:
+    return secrets.token_hex(16)
+
+
+class Response(SQLModel, table=True):
+    __table_args__ = (sa.Index("ix_response_round_type", "round_id", "respondent_type"),)
+
+    # Random, so the order of ids says nothing about the order of answers.
+    id: str = Field(default_factory=new_response_id, primary_key=True, max_length=32)
+    round_id: int = Field(foreign_key="evaluation_round.id", ondelete="CASCADE")
+    respondent_type: str = Field(max_length=20)
+
+
+class Rating(SQLModel, table=True):
+    __table_args__ = (sa.CheckConstraint("score between 1 and 5", name="score_range"),)
+
+    response_id: str = Field(
+        foreign_key="response.id", primary_key=True, max_length=32, ondelete="CASCADE"
+    )
+    statement_number: int = Field(primary_key=True)
+    score: int | None = None  # None is "I do not know"
+
+
+class InvitationCode(SQLModel, table=True):
+    """A single-use code, stored only as a keyed hash and only ever marked used."""
+
+    __tablename__ = "invitation_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluation_round.id", index=True, ondelete="CASCADE")
+    respondent_type: str = Field(max_length=20)
+    code_hash: str = Field(max_length=64, unique=True)
+    used: bool = Field(default=False)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """Remembers that a submission with this key was stored, so a retry stores nothing more.
+
+    It keeps a hash of the key and the round, never the response it produced.
+    """
+
+    __tablename__ = "idempotency_record"
+
+    key_hash: str = Field(primary_key=True, max_length=64)
+    round_id: int = Field(foreign_key="evaluation_round.id", index=True, ondelete="CASCADE")
+    respondent_type: str = Field(max_length=20)

@@ -1,0 +1,82 @@
+"""Test set-up: each run gets its own migrated database; each test starts with empty tables."""
+
+import os
+
+# Settings are read from the environment once; set them before the app is imported anywhere.
+os.environ["ENVIRONMENT"] = "test"
+os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-for-hs256"
+os.environ.setdefault("RATE_LIMITS", "on")
+os.environ["BASE_URL"] = "http://testserver"
+
+from collections.abc import Iterator  # noqa: E402
+
+import pytest  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import delete  # noqa: E402
+from sqlmodel import Session, SQLModel  # noqa: E402
+
+from tests.databases import throwaway_database  # noqa: E402
+
+
+def _reset_caches() -> None:
+    from app.config import get_settings
+    from app.db import get_engine
+    from app.statements.loader import get_statement_sets
+    from app.statements.reference import get_reference
+
+    if get_engine.cache_info().currsize:
+        get_engine().dispose()
+    for cached in (get_settings, get_engine, get_statement_sets, get_reference):
+        cached.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def database_url(worker_id: str) -> Iterator[str]:
+    from app.cli import upgrade_database
+
+    with throwaway_database(f"run_{worker_id}") as url:
+        os.environ["DATABASE_URL"] = url
+        _reset_caches()
+        upgrade_database(url)
+        yield url
+        _reset_caches()
+
+
+@pytest.fixture(scope="session")
+def worker_id(request) -> str:
+    """The xdist worker's name, or "main" when the suite runs in one process."""
+    return getattr(request.config, "workerinput", {}).get("workerid", "main")
+
+
+@pytest.fixture
+def engine(database_url):
+    from app.db import get_engine
+
+    engine = get_engine()
+    yield engine
+    # Empty every table after the test, children first, so tests never see each other's rows.
+    import app.models  # noqa: F401
+
+    with Session(engine) as session:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            session.exec(delete(table))
+        session.commit()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def app(engine):
+    from app.main import create_app
+
+    return create_app()
+
+
+@pytest.fixture
+def client(app) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
