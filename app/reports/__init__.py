@@ -1,0 +1,1 @@
+"""Reports: an organisation's results for one round, with benchmarks and change."""
