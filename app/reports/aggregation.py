@@ -248,8 +248,8 @@ def highest_and_lowest(displayed: Mapping[int, Decimal | None]) -> tuple[list[in
 class Gap:
     """How far the employer's self-assessment is from everyone else's mean for one statement.
 
-    `gap` is exact and positive when the employer rates itself higher; `displayed` rounds its size
-    half up to one decimal place and keeps its sign.
+    `gap` is exact and positive when the employer rates itself higher; `displayed` is the
+    difference of the two displayed averages, so the three numbers a reader sees add up.
     """
 
     statement: int
@@ -279,7 +279,7 @@ def self_assessment_gaps(*, results: Mapping[int, StatementResult], limit: int =
                 self_assessment=result.self_assessment,
                 everyone_else=result.anonymous,
                 gap=gap,
-                displayed=display(gap),
+                displayed=result.self_assessment.average - result.anonymous.average,
             )
         )
     gaps = [gap for gap in gaps if gap.displayed]

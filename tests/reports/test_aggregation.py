@@ -330,13 +330,13 @@ def test_gaps_are_the_largest_first_with_ties_at_the_cut_and_only_where_both_are
     for gap in gaps:
         own, others = rows[gap.statement]
         assert gap.gap == own - Fraction(sum(others), len(others))
-        assert gap.displayed == half_up(own * len(others) - sum(others), len(others))
+        assert gap.displayed == half_up(own, 1) - half_up(sum(others), len(others))
         assert gap.self_assessment.mean == own
         assert gap.everyone_else.n == len(others)
     assert [str(gap.displayed) for gap in gaps][4:] == ["-1.3", "1.3"]
 
 
-def test_a_negative_gap_rounds_its_size_half_up():
+def test_a_negative_gap_keeps_its_sign():
     # everyone else averages 41/20 = 2.05, so the gap is exactly -1.05
     results = gap_results({1: (1, (2,) * 19 + (3,))})
 
@@ -344,6 +344,17 @@ def test_a_negative_gap_rounds_its_size_half_up():
 
     assert gap.gap == Fraction(-21, 20)
     assert gap.displayed == half_up(-21, 20) == Decimal("-1.1")
+
+
+def test_a_gap_is_the_difference_of_the_displayed_averages_so_the_numbers_add_up():
+    # everyone else averages 79/20 = 3.95, shown as 4.0; the exact gap 1.05 would show as 1.1
+    results = gap_results({1: (5, (4,) * 19 + (3,))})
+
+    (gap,) = self_assessment_gaps(results=results)
+
+    assert gap.everyone_else.average == Decimal("4.0")
+    assert gap.displayed == gap.self_assessment.average - gap.everyone_else.average
+    assert gap.displayed == Decimal("1.0")
 
 
 def test_gaps_refuse_a_limit_below_1():
