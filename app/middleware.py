@@ -11,7 +11,9 @@ from app.config import get_settings
 CSRF_COOKIE = "asye360_csrf"
 
 _PAGE_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+    # The hash allows GOV.UK Frontend's one inline script (it marks the body as JS-capable).
+    "script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 # The OpenAPI docs page loads its scripts from a CDN-free bundle shipped by FastAPI's defaults

@@ -3,12 +3,52 @@
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
-from jinja2 import StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    StrictUndefined,
+    Undefined,
+)
+from jinja2.utils import missing
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app.config import ROOT
+
+
+
+class GovukStrictUndefined(StrictUndefined):
+    """Strict for a name the page was never given; lenient for a missing key of a value it was.
+
+    GOV.UK Frontend's macros test optional parameters with `{% if params.classes %}`, which plain
+    StrictUndefined refuses, yet a typo in one of our own variable names should still fail loudly.
+    """
+
+    __slots__ = ()
+
+    def _lenient(self) -> bool:
+        return self._undefined_obj is not missing or self._undefined_name == "caller"
+
+    def __str__(self) -> str:
+        return "" if self._lenient() else self._fail_with_undefined_error()
+
+    def __bool__(self) -> bool:
+        return False if self._lenient() else self._fail_with_undefined_error()
+
+    def __iter__(self):
+        return iter(()) if self._lenient() else self._fail_with_undefined_error()
+
+    def __len__(self) -> int:
+        return 0 if self._lenient() else self._fail_with_undefined_error()
+
+    def __contains__(self, item) -> bool:
+        return False if self._lenient() else self._fail_with_undefined_error()
+
+    __eq__, __ne__, __hash__ = Undefined.__eq__, Undefined.__ne__, Undefined.__hash__
+
 
 environment = Environment(
     loader=ChoiceLoader(
@@ -18,7 +58,7 @@ environment = Environment(
         ]
     ),
     autoescape=True,
-    undefined=StrictUndefined,
+    undefined=GovukStrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )

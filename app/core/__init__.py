@@ -1,0 +1,1 @@
+"""Pages and error handling that belong to no one domain: the start page, accessibility, errors."""

@@ -1,0 +1,134 @@
+"""Error responses: JSON `{"detail": …}` under /api/, plain pages for people everywhere else."""
+
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.templating import render
+
+API_PATH_PREFIX = "/api/"
+SERVER_ERROR_DETAIL = "Internal server error"
+
+# Headings for statuses without a page of their own, in GOV.UK's plain style.
+ERROR_HEADINGS = {
+    400: "There is a problem with the request",
+    401: "You need to sign in",
+    403: "You do not have permission to see this page",
+    405: "This page cannot be used like that",
+    409: "This cannot be done now",
+    410: "This page is no longer available",
+    413: "What you sent is too large",
+    422: "There is a problem with what you sent",
+    429: "There have been too many attempts",
+    503: "Sorry, the service is unavailable",
+}
+
+# Served when even the error template cannot be rendered: no template, no stack trace.
+_BARE_500_PAGE = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Sorry, there is a problem with the service – ASYE 360</title></head>"
+    '<body><main id="main-content"><h1>Sorry, there is a problem with the service</h1>'
+    "<p>Try again later.</p></main></body></html>"
+)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, handle_http_exception)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(Exception, handle_unexpected_error)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(API_PATH_PREFIX)
+
+
+async def handle_http_exception(request: Request, exc: StarletteHTTPException) -> Response:
+    status, headers = exc.status_code, exc.headers
+    if status in (204, 304):
+        return Response(status_code=status, headers=headers)
+    if _wants_json(request):
+        return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)
+    if status == 404:
+        return render(request, "errors/404.html", status_code=404, headers=headers)
+    if status >= 500:
+        return render(request, "errors/500.html", status_code=status, headers=headers)
+    return _error_page(request, status, _message_for_people(status, exc.detail), headers)
+
+
+async def handle_validation_error(request: Request, exc: RequestValidationError) -> Response:
+    errors = exc.errors()
+    if _wants_json(request):
+        return JSONResponse(
+            {"detail": readable_validation_detail(errors), "errors": _plain_errors(errors)},
+            status_code=422,
+        )
+    # Page forms validate themselves and re-render with an error summary; reaching this means
+    # a malformed address or query string, so there is nothing useful to say about a field.
+    return _error_page(request, 422, None, None)
+
+
+async def handle_unexpected_error(request: Request, exc: Exception) -> Response:
+    # Starlette re-raises the exception after this handler, so the server still logs it.
+    if _wants_json(request):
+        return JSONResponse({"detail": SERVER_ERROR_DETAIL}, status_code=500)
+    try:
+        return render(request, "errors/500.html", status_code=500)
+    except Exception:  # noqa: BLE001 - the page of last resort must not fail in turn
+        return HTMLResponse(_BARE_500_PAGE, status_code=500)
+
+
+def readable_validation_detail(errors: Sequence[Any]) -> str:
+    """One sentence per problem, e.g. "ratings.7: Input should be less than or equal to 5"."""
+    sentences = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ())]
+        if location[:1] == ["body"]:
+            location = location[1:]
+        where = ".".join(location)
+        message = error.get("msg", "Invalid value")
+        sentences.append(f"{where}: {message}" if where else message)
+    return "; ".join(sentences) or "The request is not valid"
+
+
+def _plain_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
+    # Pydantic's own error dicts may hold exception objects in "ctx"; keep the parts JSON can carry.
+    return [
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in errors
+    ]
+
+
+def _message_for_people(status: int, detail: Any) -> str | None:
+    """The exception's detail when it is a sentence someone wrote, not the bare status phrase."""
+    if not isinstance(detail, str) or not detail.strip():
+        return None
+    try:
+        if detail == HTTPStatus(status).phrase:
+            return None
+    except ValueError:
+        pass
+    return detail
+
+
+def _error_page(
+    request: Request, status: int, message: str | None, headers: dict[str, str] | None
+) -> HTMLResponse:
+    try:
+        fallback_heading = HTTPStatus(status).phrase
+    except ValueError:
+        fallback_heading = "Sorry, there is a problem"
+    context = {
+        "status_code": status,
+        "heading": ERROR_HEADINGS.get(status, fallback_heading),
+        "message": message,
+    }
+    return render(request, "errors/error.html", context, status_code=status, headers=headers)

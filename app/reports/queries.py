@@ -1,0 +1,162 @@
+"""SQL over per-round summaries: a round's cells, response counts, and its benchmark cohort.
+
+Everything here reads `round_summary` (made once when a round closes), never the ratings, so
+the cost follows the number of rounds and statements, not the number of answers.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from sqlalchemy import Integer, and_, case, func, select
+from sqlmodel import Session
+
+from app.accounts.models import Organisation
+from app.config import Settings
+from app.reports.aggregation import Cell
+from app.reports.models import RoundSummary
+from app.rounds.models import Round
+from app.survey.models import Response
+
+SELF = "self_assessment"
+
+
+def round_cells(*, session: Session, round_id: int) -> dict[int, dict[str, Cell]]:
+    """Statement number → respondent type → (n, total) for one closed round."""
+    cells: dict[int, dict[str, Cell]] = defaultdict(dict)
+    rows = session.execute(
+        select(RoundSummary.statement_number, RoundSummary.respondent_type, RoundSummary.n,
+               RoundSummary.total).where(RoundSummary.round_id == round_id)
+    )
+    for number, respondent_type, n, total in rows:
+        cells[number][respondent_type] = Cell(n=n, total=total)
+    return dict(cells)
+
+
+def response_counts(*, session: Session, round_id: int) -> dict[str, int]:
+    """Responses per respondent type (every type present, zero when none)."""
+    counts = dict.fromkeys((SELF, "nqsw", "line_manager", "other"), 0)
+    rows = session.execute(
+        select(Response.respondent_type, func.count())
+        .where(Response.round_id == round_id)
+        .group_by(Response.respondent_type)
+    )
+    counts.update({respondent_type: count for respondent_type, count in rows})
+    return counts
+
+
+def summary_response_counts():
+    """Responses per closed round and type, read from its summary.
+
+    Every response answers every statement (a score or "I do not know"), so any statement's
+    n + dont_know is the number of responses of that type.
+    """
+    return (
+        select(
+            RoundSummary.round_id,
+            RoundSummary.respondent_type,
+            func.max(RoundSummary.n + RoundSummary.dont_know).label("responses"),
+        )
+        .group_by(RoundSummary.round_id, RoundSummary.respondent_type)
+        .subquery("responses_by_type")
+    )
+
+
+def _count_of(counts, respondent_type: str):
+    return func.sum(
+        case((counts.c.respondent_type == respondent_type, counts.c.responses), else_=0)
+    ).cast(Integer)
+
+
+def qualifying_round_ids(*, settings: Settings):
+    """Closed rounds meeting the minimum criteria (rule 6), as a subquery of round ids."""
+    counts = summary_response_counts()
+    return (
+        select(counts.c.round_id)
+        .group_by(counts.c.round_id)
+        .having(
+            and_(
+                _count_of(counts, SELF) >= 1,
+                _count_of(counts, "nqsw") >= settings.minimum_nqsw,
+                _count_of(counts, "line_manager") >= settings.minimum_line_manager,
+            )
+        )
+    )
+
+
+@dataclass
+class CohortRound:
+    """One qualifying round of a cohort and its organisation averages per statement.
+
+    A statement whose anonymous scores number fewer than k has no average here: it is withheld
+    from the report (rule 5), so it must not surface again through a benchmark's min or max.
+    """
+
+    round_id: int
+    organisation_id: int
+    region: str
+    teaching_partnership: str | None
+    employer_type: str
+    means: dict[int, Fraction] = field(default_factory=dict)
+
+
+def cohort_rounds(
+    *, session: Session, year: str, programme: str, statement_set: str, settings: Settings
+) -> list[CohortRound]:
+    """The qualifying rounds of one year, programme and statement set (rule 7), with averages."""
+    anonymous_n = func.sum(
+        case((RoundSummary.respondent_type != SELF, RoundSummary.n), else_=0)
+    ).cast(Integer)
+    rows = session.execute(
+        select(
+            Round.id,
+            Organisation.id,
+            Organisation.region,
+            Organisation.teaching_partnership,
+            Organisation.employer_type,
+            RoundSummary.statement_number,
+            func.sum(RoundSummary.total).cast(Integer),
+            func.sum(RoundSummary.n).cast(Integer),
+            anonymous_n,
+        )
+        .join(Round, Round.id == RoundSummary.round_id)
+        .join(Organisation, Organisation.id == Round.organisation_id)
+        .where(
+            Round.year == year,
+            Round.programme == programme,
+            Round.statement_set == statement_set,
+            Round.status == "closed",
+            Round.id.in_(qualifying_round_ids(settings=settings)),
+        )
+        .group_by(
+            Round.id,
+            Organisation.id,
+            Organisation.region,
+            Organisation.teaching_partnership,
+            Organisation.employer_type,
+            RoundSummary.statement_number,
+        )
+    )
+    rounds: dict[int, CohortRound] = {}
+    for round_id, org_id, region, tp, employer_type, number, total, n, anonymous in rows:
+        cohort_round = rounds.get(round_id)
+        if cohort_round is None:
+            cohort_round = rounds[round_id] = CohortRound(round_id, org_id, region, tp, employer_type)
+        if anonymous >= settings.small_group_k:
+            cohort_round.means[number] = Fraction(total, n)
+    return list(rounds.values())
+
+
+def previous_round(*, session: Session, round_: Round) -> Round | None:
+    """The organisation's latest closed round of the same programme before this one's year."""
+    return session.scalars(
+        select(Round)
+        .where(
+            Round.organisation_id == round_.organisation_id,
+            Round.programme == round_.programme,
+            Round.status == "closed",
+            Round.year < round_.year,
+        )
+        .order_by(Round.year.desc())
+        .limit(1)
+    ).first()
