@@ -37,7 +37,8 @@ def _document_problems(soup: BeautifulSoup, title_contains: str | None) -> list[
     if html is None or html.get("lang") != "en":
         problems.append('<html> must have lang="en"')
 
-    titles = soup.find_all("title")
+    # An SVG chart's <title> is its accessible name, not the page's.
+    titles = [t for t in soup.find_all("title") if t.find_parent("svg") is None]
     title = titles[0].get_text(" ", strip=True) if len(titles) == 1 else ""
     if len(titles) != 1:
         problems.append(f"expected exactly one <title>, found {len(titles)}")

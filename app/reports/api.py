@@ -1,5 +1,51 @@
-"""JSON routes of the reports domain (filled in by its issue)."""
+"""JSON, CSV and PDF of an organisation's report, for its employers and national users."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import Response
 
-router = APIRouter()
+from app.db import SessionDep
+from app.reports.exports import csv_download, pdf_download
+from app.reports.schemas import RoundReport
+from app.reports.service import ReportNotReady, build_round_report
+from app.rounds.deps import AccessibleRound
+from app.reports.views import pdf_html
+
+router = APIRouter(tags=["reports"])
+
+_ERRORS = {
+    401: {"description": "Not signed in"},
+    404: {"description": "No such round, or not one of your organisation's"},
+    409: {"description": "The round has not closed yet: no results exist before then"},
+}
+
+
+def _report(session, round_) -> dict:
+    try:
+        return build_round_report(session=session, round_=round_)
+    except ReportNotReady as error:
+        raise HTTPException(status_code=409, detail=str(error)) from error
+
+
+@router.get("/rounds/{round_id}/report", response_model=RoundReport, responses=_ERRORS)
+def read_report(round_: AccessibleRound, session: SessionDep) -> dict:
+    """The round's report: averages, RAG, respondent types, benchmarks and change (rules 4–9)."""
+    return _report(session, round_)
+
+
+@router.get(
+    "/rounds/{round_id}/report.csv",
+    responses={**_ERRORS, 200: {"content": {"text/csv": {}}, "description": "One row per statement"}},
+    response_class=Response,
+)
+def download_report_csv(round_: AccessibleRound, session: SessionDep) -> Response:
+    return csv_download(_report(session, round_))
+
+
+@router.get(
+    "/rounds/{round_id}/report.pdf",
+    responses={**_ERRORS, 200: {"content": {"application/pdf": {}}, "description": "A4 PDF"}},
+    response_class=Response,
+)
+def download_report_pdf(round_: AccessibleRound, session: SessionDep) -> Response:
+    report = _report(session, round_)
+    return pdf_download(report, pdf_html(report))

@@ -160,3 +160,29 @@ def previous_round(*, session: Session, round_: Round) -> Round | None:
         .order_by(Round.year.desc())
         .limit(1)
     ).first()
+
+
+def cohort_cells(
+    *, session: Session, year: str, programme: str, statement_set: str, settings: Settings
+) -> dict[int, dict[int, dict[str, Cell]]]:
+    """Round id → statement number → respondent type → (n, total), for the cohort of rule 7.
+
+    The same qualifying rounds as `cohort_rounds`, kept per respondent type so that a caller can
+    apply small-group protection inside each organisation before combining organisations.
+    """
+    rows = session.execute(
+        select(RoundSummary.round_id, RoundSummary.statement_number, RoundSummary.respondent_type,
+               RoundSummary.n, RoundSummary.total)
+        .join(Round, Round.id == RoundSummary.round_id)
+        .where(
+            Round.year == year,
+            Round.programme == programme,
+            Round.statement_set == statement_set,
+            Round.status == "closed",
+            Round.id.in_(qualifying_round_ids(settings=settings)),
+        )
+    )
+    cells: dict[int, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
+    for round_id, number, respondent_type, n, total in rows:
+        cells[round_id][number][respondent_type] = Cell(n=n, total=total)
+    return {round_id: dict(statements) for round_id, statements in cells.items()}

@@ -45,15 +45,14 @@ def _published(value: agg.Published | None) -> dict[str, Any] | None:
 def _by_respondent_type(result: agg.StatementResult) -> dict[str, dict[str, Any]]:
     own = _published(result.self_assessment)
     types: dict[str, dict[str, Any]] = {
-        agg.SELF_ASSESSMENT: own if own else {"suppressed": agg.NO_RATINGS}
+        agg.SELF_ASSESSMENT: own if own else {"suppressed": agg.NO_RATINGS, "combined_with": []}
     }
     for name, outcome in result.respondent_types.items():
         if outcome.published is not None:
             types[name] = _published(outcome.published)
         else:
-            types[name] = {"suppressed": outcome.suppressed}
-            if outcome.combined_with:
-                types[name]["combined_with"] = list(outcome.combined_with)
+            types[name] = {"suppressed": outcome.suppressed,
+                           "combined_with": list(outcome.combined_with)}
     return types
 
 

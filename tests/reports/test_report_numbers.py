@@ -219,7 +219,9 @@ def test_a_statement_with_fewer_than_k_anonymous_scores_shows_only_the_self_asse
     assert statement["average"] is None
     assert statement["suppressed"] == "fewer than 3 ratings"
     assert statement["by_respondent_type"]["self_assessment"]["average"] == 2.0
-    assert statement["by_respondent_type"]["nqsw"] == {"suppressed": "fewer than 3 ratings"}
+    assert statement["by_respondent_type"]["nqsw"] == {
+        "suppressed": "fewer than 3 ratings", "combined_with": []
+    }
     assert statement["combined"] == []
 
 

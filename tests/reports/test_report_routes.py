@@ -1,0 +1,153 @@
+"""The report as JSON, page, CSV and PDF: who may read it, when, and that all agree."""
+
+import csv
+import io
+import random
+
+import pytest
+from pypdf import PdfReader
+
+from app.accounts.models import User
+from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, issue_token
+from app.security import hash_password
+from tests.html import assert_good_page
+from tests.reports.builders import make_closed_round, make_organisation, random_answers
+
+FORMATS = ("", ".csv", ".pdf")
+
+
+def make_user(session, *, role="employer", organisation=None) -> User:
+    user = User(email=f"{role}{random.random()}@example.org", role=role,
+                password_hash=hash_password("not-used-here-1"),
+                organisation_id=organisation.id if organisation else None)
+    session.add(user)
+    session.commit()
+    return user
+
+
+def api_headers(user: User | None) -> dict[str, str]:
+    if user is None:
+        return {}
+    return {"Authorization": f"Bearer {issue_token(user=user, kind=ACCESS_TOKEN).token}"}
+
+
+def sign_in_page(client, user: User) -> None:
+    client.cookies.set("asye360_session", issue_token(user=user, kind=SESSION_TOKEN).token)
+
+
+@pytest.fixture
+def closed_round(session):
+    rng = random.Random(7)
+    rounds = [
+        make_closed_round(session, organisation=make_organisation(session),
+                          answers=random_answers(rng, nqsw=6, line_manager=3, other=2))
+        for _ in range(4)
+    ]
+    return rounds[-1]
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_the_report_api_refuses_anonymous_callers_and_other_organisations(
+    client, session, closed_round, suffix
+):
+    stranger = make_user(session, organisation=make_organisation(session))
+    url = f"/api/v1/rounds/{closed_round.id}/report{suffix}"
+    anonymous = client.get(url)
+    assert anonymous.status_code == 401 and "detail" in anonymous.json()
+    other = client.get(url, headers=api_headers(stranger))
+    assert other.status_code == 404 and "detail" in other.json()
+
+
+@pytest.mark.parametrize("role", ["employer", "national"])
+def test_the_organisations_employer_and_national_users_read_the_report(
+    client, session, closed_round, role
+):
+    organisation = closed_round.organisation_id if role == "employer" else None
+    user = User(email=f"{role}@example.org", role=role, password_hash="x",
+                organisation_id=organisation)
+    session.add(user)
+    session.commit()
+    response = client.get(f"/api/v1/rounds/{closed_round.id}/report", headers=api_headers(user))
+    assert response.status_code == 200
+    assert response.json()["round"]["id"] == closed_round.id
+
+
+def test_the_report_is_a_409_until_the_round_closes(client, session):
+    organisation = make_organisation(session)
+    round_ = make_closed_round(session, organisation=organisation, status="open",
+                               answers=random_answers(random.Random(1), nqsw=3, line_manager=1,
+                                                      other=0))
+    employer = make_user(session, organisation=organisation)
+    for suffix in FORMATS:
+        response = client.get(f"/api/v1/rounds/{round_.id}/report{suffix}",
+                              headers=api_headers(employer))
+        assert response.status_code == 409
+        assert "closed" in response.json()["detail"]
+    sign_in_page(client, employer)
+    page = client.get(f"/rounds/{round_.id}/report")
+    assert page.status_code == 409
+    assert "not ready" in assert_good_page(page).h1.text
+
+
+def test_the_csv_has_a_row_per_statement_with_the_numbers_of_the_json(
+    client, session, closed_round
+):
+    employer = make_user(session, organisation=make_organisation(session))
+    employer.organisation_id = closed_round.organisation_id
+    session.commit()
+    headers = api_headers(employer)
+    report = client.get(f"/api/v1/rounds/{closed_round.id}/report", headers=headers).json()
+    response = client.get(f"/api/v1/rounds/{closed_round.id}/report.csv", headers=headers)
+
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [int(row["Statement"]) for row in rows] == [s["number"] for s in report["statements"]]
+    for row, statement in zip(rows, report["statements"], strict=True):
+        shown = "" if statement["average"] is None else f"{statement['average']:.1f}"
+        assert row["Average"] == shown
+        national = statement["benchmarks"]["national"]
+        assert row["National average"] == ("" if national is None else f"{national['average']:.1f}")
+        nqsw = statement["by_respondent_type"]["nqsw"]
+        if "average" in nqsw:
+            assert row["NQSWs"] == f"{nqsw['average']:.1f}"
+        else:
+            assert row["NQSWs"].startswith(nqsw["suppressed"])
+
+
+def test_the_page_shows_the_numbers_of_the_json_and_the_pdf_holds_them(
+    client, session, closed_round
+):
+    employer = make_user(session)
+    employer.organisation_id = closed_round.organisation_id
+    session.commit()
+    report = client.get(f"/api/v1/rounds/{closed_round.id}/report",
+                        headers=api_headers(employer)).json()
+    sign_in_page(client, employer)
+
+    page = assert_good_page(client.get(f"/rounds/{closed_round.id}/report"))
+
+    for statement in report["statements"]:
+        row = page.find(id=f"statement-{statement['number']}")
+        cells = row.find_all("td")
+        if statement["average"] is None:
+            assert "Not shown" in cells[0].text
+        else:
+            assert f"{statement['average']:.1f}" in cells[0].text
+            assert statement["rag"].capitalize() in cells[0].text
+    assert page.find("svg", attrs={"role": "img"}).find("title").text
+
+    pdf = client.get(f"/rounds/{closed_round.id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert report["round"]["organisation"]["name"] in text
+    for theme in report["themes"]:
+        if theme["average"] is not None:
+            assert f"{theme['average']:.1f}" in text
+    csv_page = client.get(f"/rounds/{closed_round.id}/report.csv")
+    assert csv_page.status_code == 200 and csv_page.text.startswith("Statement,")
+
+
+def test_a_page_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, closed_round):
+    response = client.get(f"/rounds/{closed_round.id}/report", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/sign-in")
