@@ -33,6 +33,10 @@ _PLACES = [
     "Pendle Moor", "Queensmead", "Redcliffe", "Stonebridge", "Thornbury Weald", "Upperton",
     "Valemouth", "Whitcombe", "Yarrowdale", "Zephyr Bay",
 ]
+# Organisations that show the other states of participation (by position in _PLACES).
+_NEVER_RAN = {8, 17, 26}  # registered, no round yet
+_TOO_FEW_NQSWS = {13, 22}  # rounds that miss the minimum criteria
+_NO_SELF_ASSESSMENT = {3, 21}
 # (employer type, how many): most ASYE employers are local authorities.
 _EMPLOYER_MIX = [("local_authority", 18), ("pvi", 4), ("fostering_agency", 3), ("nhs", 2),
                  ("school", 1), ("other", 2)]
@@ -64,13 +68,14 @@ class _Org:
     quality: float
 
 
-def _organisations(rng: random.Random) -> list[Organisation]:
+def _organisations() -> list[Organisation]:
     types = [t for t, count in _EMPLOYER_MIX for _ in range(count)]
     organisations = []
     for index, place in enumerate(_PLACES):
         employer_type = types[index]
-        region = _REGIONS[index % len(_REGIONS)]
-        partnership = _PARTNERSHIPS.get(region) if employer_type == "local_authority" else None
+        # Shifted by one so the demo employer (index 0) sits in a Teaching Partnership.
+        region = _REGIONS[(index + 1) % len(_REGIONS)]
+        partnership = _PARTNERSHIPS.get(region)
         suffix = {
             "local_authority": "Council", "pvi": "Social Work Partners", "nhs": "NHS Trust",
             "fostering_agency": "Fostering", "school": "Academy Trust", "other": "Family Services",
@@ -80,7 +85,6 @@ def _organisations(rng: random.Random) -> list[Organisation]:
             Organisation(name=f"{place} {suffix}", employer_type=employer_type, region=region,
                          teaching_partnership=partnership, programmes=programmes)
         )
-    # A few registered organisations that never ran a round, for the participation figures.
     return organisations
 
 
@@ -152,7 +156,7 @@ def load_demo(*, seed: int = 2026, console: Console | None = None, today: date |
     with Session(get_engine(), expire_on_commit=False) as session:
         if session.exec(select(Organisation)).first() is not None:
             raise DemoExists("The database already has organisations: demo data not loaded.")
-        organisations = _organisations(rng)
+        organisations = _organisations()
         session.add_all(organisations)
         session.flush()
         session.add(User(email=DEMO_EMPLOYER_EMAIL, role="employer",
@@ -165,7 +169,7 @@ def load_demo(*, seed: int = 2026, console: Console | None = None, today: date |
             task = progress.add_task("Creating demo rounds", total=len(organisations))
             for index, organisation in enumerate(organisations):
                 quality = rng.gauss(0, 0.3)
-                never_ran = index in (27, 28, 29)
+                never_ran = index in _NEVER_RAN
                 for year, improvement in ((before_last, 0.0), (last, rng.uniform(0.0, 0.25))):
                     if never_ran or (year == before_last and index % 4 == 3):
                         continue  # newer users of the tool: one round so far, or none
@@ -175,14 +179,14 @@ def load_demo(*, seed: int = 2026, console: Console | None = None, today: date |
                         round_ = _make_round(session, organisation=organisation,
                                              programme=programme, year=year, status="closed",
                                              expected=expected)
-                        weak = index % 9 == 5  # a few rounds miss the minimum criteria
+                        weak = index in _TOO_FEW_NQSWS
                         counts = {
                             "nqsw": 2 if weak else rng.randint(3, expected["nqsw"]),
                             "line_manager": rng.randint(1, expected["line_manager"]),
                             "other": rng.randint(0, expected["other"]),
                         }
                         _fill_round(session, rng, round_=round_, quality=quality + improvement,
-                                    counts=counts, self_assessment=index % 11 != 7)
+                                    counts=counts, self_assessment=index not in _NO_SELF_ASSESSMENT)
                         session.flush()
                         summarise_round(session=session, round_id=round_.id)
                 if index == 0:

@@ -1,0 +1,53 @@
+"""The asye360 command: demo data and national users."""
+
+from sqlmodel import func, select
+from typer.testing import CliRunner
+
+from app.accounts.models import Organisation, User
+from app.cli import app as cli
+from app.reports.models import RoundSummary
+from app.rounds.models import Round, RoundLink
+
+runner = CliRunner()
+
+
+def test_demo_loads_organisations_every_round_state_and_prints_the_sign_ins(session):
+    result = runner.invoke(cli, ["demo"])
+
+    assert result.exit_code == 0, result.output
+    assert "lead@riverside.example.org" in result.output
+    assert "/survey/" in result.output
+    assert session.exec(select(func.count()).select_from(Organisation)).one() == 30
+    statuses = set(session.exec(select(Round.status)).all())
+    assert statuses == {"draft", "open", "closed"}
+    years = set(session.exec(select(Round.year).where(Round.status == "closed")).all())
+    assert len(years) == 2
+    closed = session.exec(select(func.count()).select_from(Round).where(Round.status == "closed")).one()
+    summarised = session.exec(select(func.count(func.distinct(RoundSummary.round_id)))).one()
+    assert summarised == closed
+    token = result.output.split("/survey/")[1].split()[0]
+    link = session.exec(select(RoundLink).where(RoundLink.token == token)).one()
+    assert session.get(Round, link.round_id).status == "open"
+
+
+def test_demo_refuses_a_database_that_already_has_organisations(session):
+    assert runner.invoke(cli, ["demo"]).exit_code == 0
+    again = runner.invoke(cli, ["demo"])
+    assert again.exit_code == 0
+    assert "already has organisations" in again.output
+    assert session.exec(select(func.count()).select_from(Organisation)).one() == 30
+
+
+def test_create_national_user_makes_a_national_account(session):
+    result = runner.invoke(
+        cli, ["create-national-user", "Team@Example.org", "--password", "a-long-password-1"]
+    )
+    assert result.exit_code == 0, result.output
+    user = session.exec(select(User).where(User.email == "team@example.org")).one()
+    assert user.role == "national" and user.organisation_id is None
+
+
+def test_create_national_user_refuses_a_short_password(session):
+    result = runner.invoke(cli, ["create-national-user", "a@example.org", "--password", "short"])
+    assert result.exit_code == 1
+    assert session.exec(select(User)).first() is None
