@@ -1,11 +1,9 @@
 """The `asye360` command: migrate, serve, create national users and load demo data."""
 
-from pathlib import Path
-
 import typer
 from rich.console import Console
 
-from app.config import ROOT, get_settings
+from app.config import ROOT
 
 app = typer.Typer(
     help="ASYE 360: the 360-degree organisational evaluation of ASYE programmes.",

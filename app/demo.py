@@ -27,19 +27,50 @@ DEMO_NATIONAL_EMAIL = "national@example.org"
 DEMO_NATIONAL_PASSWORD = "national-demo-2026"
 
 _PLACES = [
-    "Riverside", "Northmoor", "Eastbridge", "Westerleigh", "Kingsford", "Ashvale", "Brookhampton",
-    "Cedarfield", "Dunmere", "Elmstead", "Fairhaven", "Glenbury", "Hartwell", "Ivybridge Vale",
-    "Juniper Coast", "Kestrel Downs", "Larkspur", "Millbrook", "Newhaven Heath", "Oakridge",
-    "Pendle Moor", "Queensmead", "Redcliffe", "Stonebridge", "Thornbury Weald", "Upperton",
-    "Valemouth", "Whitcombe", "Yarrowdale", "Zephyr Bay",
+    "Riverside",
+    "Northmoor",
+    "Eastbridge",
+    "Westerleigh",
+    "Kingsford",
+    "Ashvale",
+    "Brookhampton",
+    "Cedarfield",
+    "Dunmere",
+    "Elmstead",
+    "Fairhaven",
+    "Glenbury",
+    "Hartwell",
+    "Ivybridge Vale",
+    "Juniper Coast",
+    "Kestrel Downs",
+    "Larkspur",
+    "Millbrook",
+    "Newhaven Heath",
+    "Oakridge",
+    "Pendle Moor",
+    "Queensmead",
+    "Redcliffe",
+    "Stonebridge",
+    "Thornbury Weald",
+    "Upperton",
+    "Valemouth",
+    "Whitcombe",
+    "Yarrowdale",
+    "Zephyr Bay",
 ]
 # Organisations that show the other states of participation (by position in _PLACES).
 _NEVER_RAN = {8, 17, 26}  # registered, no round yet
 _TOO_FEW_NQSWS = {13, 22}  # rounds that miss the minimum criteria
 _NO_SELF_ASSESSMENT = {3, 21}
 # (employer type, how many): most ASYE employers are local authorities.
-_EMPLOYER_MIX = [("local_authority", 18), ("pvi", 4), ("fostering_agency", 3), ("nhs", 2),
-                 ("school", 1), ("other", 2)]
+_EMPLOYER_MIX = [
+    ("local_authority", 18),
+    ("pvi", 4),
+    ("fostering_agency", 3),
+    ("nhs", 2),
+    ("school", 1),
+    ("other", 2),
+]
 # Teaching Partnerships with enough members for their benchmark to show.
 _PARTNERSHIPS = {
     "north_west": "greater_manchester_tp",
@@ -47,12 +78,32 @@ _PARTNERSHIPS = {
     "london": "south_london_tp",
     "south_east": "kent_and_medway_tp",
 }
-_REGIONS = ["north_east", "north_west", "yorkshire_and_the_humber", "east_midlands",
-            "west_midlands", "eastern", "london", "south_east", "south_west"]
+_REGIONS = [
+    "north_east",
+    "north_west",
+    "yorkshire_and_the_humber",
+    "east_midlands",
+    "west_midlands",
+    "eastern",
+    "london",
+    "south_east",
+    "south_west",
+]
 # Statements that appendix 5.6 shows lower nationally (workload relief, engagement, senior
 # management); the rest sit around 4.1.
-_STATEMENT_BASE = {5: 3.8, 6: 3.8, 9: 3.9, 13: 3.9, 25: 3.8, 26: 3.4, 29: 3.9, 30: 3.8,
-                   12: 4.3, 19: 4.3, 24: 4.3}
+_STATEMENT_BASE = {
+    5: 3.8,
+    6: 3.8,
+    9: 3.9,
+    13: 3.9,
+    25: 3.8,
+    26: 3.4,
+    29: 3.9,
+    30: 3.8,
+    12: 4.3,
+    19: 4.3,
+    24: 4.3,
+}
 _TYPE_EFFECT = {"self_assessment": 0.3, "nqsw": -0.2, "line_manager": 0.1, "other": 0.0}
 # NQSWs often cannot judge moderation or endorsement, so they say "I do not know" more there.
 _HARD_FOR_NQSW = {19, 27, 29, 30}
@@ -77,13 +128,22 @@ def _organisations() -> list[Organisation]:
         region = _REGIONS[(index + 1) % len(_REGIONS)]
         partnership = _PARTNERSHIPS.get(region)
         suffix = {
-            "local_authority": "Council", "pvi": "Social Work Partners", "nhs": "NHS Trust",
-            "fostering_agency": "Fostering", "school": "Academy Trust", "other": "Family Services",
+            "local_authority": "Council",
+            "pvi": "Social Work Partners",
+            "nhs": "NHS Trust",
+            "fostering_agency": "Fostering",
+            "school": "Academy Trust",
+            "other": "Family Services",
         }[employer_type]
         programmes = ["child_and_family"] if index % 3 else ["adults", "child_and_family"]
         organisations.append(
-            Organisation(name=f"{place} {suffix}", employer_type=employer_type, region=region,
-                         teaching_partnership=partnership, programmes=programmes)
+            Organisation(
+                name=f"{place} {suffix}",
+                employer_type=employer_type,
+                region=region,
+                teaching_partnership=partnership,
+                programmes=programmes,
+            )
         )
     return organisations
 
@@ -93,15 +153,22 @@ def _score(rng: random.Random, *, base: float, effect: float) -> int:
 
 
 def _add_response(
-    session: Session, rng: random.Random, *, round_: Round, respondent_type: str,
-    numbers: tuple[int, ...], quality: float,
+    session: Session,
+    rng: random.Random,
+    *,
+    round_: Round,
+    respondent_type: str,
+    numbers: tuple[int, ...],
+    quality: float,
 ) -> None:
     response = Response(round_id=round_.id, respondent_type=respondent_type)
     session.add(response)
     session.flush()
     rows = []
     for number in numbers:
-        dont_know = 0.03 if respondent_type != "nqsw" else (0.25 if number in _HARD_FOR_NQSW else 0.06)
+        dont_know = (
+            0.03 if respondent_type != "nqsw" else (0.25 if number in _HARD_FOR_NQSW else 0.06)
+        )
         if respondent_type != "self_assessment" and rng.random() < dont_know:
             score = None
         else:
@@ -112,16 +179,25 @@ def _add_response(
 
 
 def _make_round(
-    session: Session, *, organisation: Organisation, programme: str, year: str, status: str,
+    session: Session,
+    *,
+    organisation: Organisation,
+    programme: str,
+    year: str,
+    status: str,
     expected: dict[str, int],
 ) -> Round:
     statement_set = latest_set_for(programme)
     record_set_use(session=session, statement_set=statement_set)
     now = utcnow()
     round_ = Round(
-        organisation_id=organisation.id, programme=programme, year=year,
-        statement_set=statement_set.key, status=status,
-        expected_nqsw=expected["nqsw"], expected_line_manager=expected["line_manager"],
+        organisation_id=organisation.id,
+        programme=programme,
+        year=year,
+        statement_set=statement_set.key,
+        status=status,
+        expected_nqsw=expected["nqsw"],
+        expected_line_manager=expected["line_manager"],
         expected_other=expected["other"],
         opened_at=now if status != "draft" else None,
         closed_at=now if status == "closed" else None,
@@ -129,25 +205,46 @@ def _make_round(
     session.add(round_)
     session.flush()
     for respondent_type in ANONYMOUS_TYPES:
-        session.add(RoundLink(round_id=round_.id, respondent_type=respondent_type, token=new_token()))
+        session.add(
+            RoundLink(round_id=round_.id, respondent_type=respondent_type, token=new_token())
+        )
     return round_
 
 
 def _fill_round(
-    session: Session, rng: random.Random, *, round_: Round, quality: float,
-    counts: dict[str, int], self_assessment: bool,
+    session: Session,
+    rng: random.Random,
+    *,
+    round_: Round,
+    quality: float,
+    counts: dict[str, int],
+    self_assessment: bool,
 ) -> None:
     numbers = latest_set_for(round_.programme).numbers
     if self_assessment:
-        _add_response(session, rng, round_=round_, respondent_type="self_assessment",
-                      numbers=numbers, quality=quality)
+        _add_response(
+            session,
+            rng,
+            round_=round_,
+            respondent_type="self_assessment",
+            numbers=numbers,
+            quality=quality,
+        )
     for respondent_type, count in counts.items():
         for _ in range(count):
-            _add_response(session, rng, round_=round_, respondent_type=respondent_type,
-                          numbers=numbers, quality=quality)
+            _add_response(
+                session,
+                rng,
+                round_=round_,
+                respondent_type=respondent_type,
+                numbers=numbers,
+                quality=quality,
+            )
 
 
-def load_demo(*, seed: int = 2026, console: Console | None = None, today: date | None = None) -> str:
+def load_demo(
+    *, seed: int = 2026, console: Console | None = None, today: date | None = None
+) -> str:
     """Fill an empty database with the demo; return what a newcomer needs to click through."""
     rng = random.Random(seed)
     console = console or Console(quiet=True)
@@ -159,11 +256,21 @@ def load_demo(*, seed: int = 2026, console: Console | None = None, today: date |
         organisations = _organisations()
         session.add_all(organisations)
         session.flush()
-        session.add(User(email=DEMO_EMPLOYER_EMAIL, role="employer",
-                         password_hash=hash_password(DEMO_EMPLOYER_PASSWORD),
-                         organisation_id=organisations[0].id))
-        session.add(User(email=DEMO_NATIONAL_EMAIL, role="national",
-                         password_hash=hash_password(DEMO_NATIONAL_PASSWORD)))
+        session.add(
+            User(
+                email=DEMO_EMPLOYER_EMAIL,
+                role="employer",
+                password_hash=hash_password(DEMO_EMPLOYER_PASSWORD),
+                organisation_id=organisations[0].id,
+            )
+        )
+        session.add(
+            User(
+                email=DEMO_NATIONAL_EMAIL,
+                role="national",
+                password_hash=hash_password(DEMO_NATIONAL_PASSWORD),
+            )
+        )
         open_token = ""
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Creating demo rounds", total=len(organisations))
@@ -174,36 +281,65 @@ def load_demo(*, seed: int = 2026, console: Console | None = None, today: date |
                     if never_ran or (year == before_last and index % 4 == 3):
                         continue  # newer users of the tool: one round so far, or none
                     for programme in organisation.programmes:
-                        expected = {"nqsw": rng.randint(4, 12), "line_manager": rng.randint(2, 6),
-                                    "other": rng.randint(1, 4)}
-                        round_ = _make_round(session, organisation=organisation,
-                                             programme=programme, year=year, status="closed",
-                                             expected=expected)
+                        expected = {
+                            "nqsw": rng.randint(4, 12),
+                            "line_manager": rng.randint(2, 6),
+                            "other": rng.randint(1, 4),
+                        }
+                        round_ = _make_round(
+                            session,
+                            organisation=organisation,
+                            programme=programme,
+                            year=year,
+                            status="closed",
+                            expected=expected,
+                        )
                         weak = index in _TOO_FEW_NQSWS
                         counts = {
                             "nqsw": 2 if weak else rng.randint(3, expected["nqsw"]),
                             "line_manager": rng.randint(1, expected["line_manager"]),
                             "other": rng.randint(0, expected["other"]),
                         }
-                        _fill_round(session, rng, round_=round_, quality=quality + improvement,
-                                    counts=counts, self_assessment=index not in _NO_SELF_ASSESSMENT)
+                        _fill_round(
+                            session,
+                            rng,
+                            round_=round_,
+                            quality=quality + improvement,
+                            counts=counts,
+                            self_assessment=index not in _NO_SELF_ASSESSMENT,
+                        )
                         session.flush()
                         summarise_round(session=session, round_id=round_.id)
                 if index == 0:
                     open_round = _make_round(
-                        session, organisation=organisation, programme="child_and_family",
-                        year=current, status="open",
-                        expected={"nqsw": 8, "line_manager": 4, "other": 2})
-                    _fill_round(session, rng, round_=open_round, quality=quality + 0.3,
-                                counts={"nqsw": 4, "line_manager": 1, "other": 0},
-                                self_assessment=False)
-                    _make_round(session, organisation=organisation, programme="adults",
-                                year=current, status="draft",
-                                expected={"nqsw": 5, "line_manager": 3, "other": 1})
+                        session,
+                        organisation=organisation,
+                        programme="child_and_family",
+                        year=current,
+                        status="open",
+                        expected={"nqsw": 8, "line_manager": 4, "other": 2},
+                    )
+                    _fill_round(
+                        session,
+                        rng,
+                        round_=open_round,
+                        quality=quality + 0.3,
+                        counts={"nqsw": 4, "line_manager": 1, "other": 0},
+                        self_assessment=False,
+                    )
+                    _make_round(
+                        session,
+                        organisation=organisation,
+                        programme="adults",
+                        year=current,
+                        status="draft",
+                        expected={"nqsw": 5, "line_manager": 3, "other": 1},
+                    )
                     session.flush()
                     open_token = session.exec(
-                        select(RoundLink.token).where(RoundLink.round_id == open_round.id,
-                                                      RoundLink.respondent_type == "nqsw")
+                        select(RoundLink.token).where(
+                            RoundLink.round_id == open_round.id, RoundLink.respondent_type == "nqsw"
+                        )
                     ).one()
                 progress.advance(task)
         session.commit()

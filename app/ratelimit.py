@@ -44,9 +44,7 @@ class RateLimiter:
                 self._windows.pop(key, None)
 
     def _forget_expired(self, now: float, window_seconds: int) -> None:
-        self._windows = {
-            k: v for k, v in self._windows.items() if now - v[0] < window_seconds
-        }
+        self._windows = {k: v for k, v in self._windows.items() if now - v[0] < window_seconds}
 
 
 limiter = RateLimiter()

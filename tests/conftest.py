@@ -8,14 +8,14 @@ os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-for-hs256"
 os.environ.setdefault("RATE_LIMITS", "on")
 os.environ["BASE_URL"] = "http://testserver"
 
-from collections.abc import Iterator  # noqa: E402
+from collections.abc import Iterator
 
-import pytest  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import delete  # noqa: E402
-from sqlmodel import Session, SQLModel  # noqa: E402
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import delete
+from sqlmodel import Session, SQLModel
 
-from tests.databases import throwaway_database  # noqa: E402
+from tests.databases import throwaway_database
 
 
 def _reset_caches() -> None:

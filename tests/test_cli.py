@@ -22,7 +22,9 @@ def test_demo_loads_organisations_every_round_state_and_prints_the_sign_ins(sess
     assert statuses == {"draft", "open", "closed"}
     years = set(session.exec(select(Round.year).where(Round.status == "closed")).all())
     assert len(years) == 2
-    closed = session.exec(select(func.count()).select_from(Round).where(Round.status == "closed")).one()
+    closed = session.exec(
+        select(func.count()).select_from(Round).where(Round.status == "closed")
+    ).one()
     summarised = session.exec(select(func.count(func.distinct(RoundSummary.round_id)))).one()
     assert summarised == closed
     token = result.output.split("/survey/")[1].split()[0]

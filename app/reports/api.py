@@ -7,8 +7,8 @@ from app.db import SessionDep
 from app.reports.exports import csv_download, pdf_download
 from app.reports.schemas import RoundReport
 from app.reports.service import ReportNotReady, build_round_report
-from app.rounds.deps import AccessibleRound
 from app.reports.views import pdf_html
+from app.rounds.deps import AccessibleRound
 
 router = APIRouter(tags=["reports"])
 
@@ -34,7 +34,10 @@ def read_report(round_: AccessibleRound, session: SessionDep) -> dict:
 
 @router.get(
     "/rounds/{round_id}/report.csv",
-    responses={**_ERRORS, 200: {"content": {"text/csv": {}}, "description": "One row per statement"}},
+    responses={
+        **_ERRORS,
+        200: {"content": {"text/csv": {}}, "description": "One row per statement"},
+    },
     response_class=Response,
 )
 def download_report_csv(round_: AccessibleRound, session: SessionDep) -> Response:

@@ -53,9 +53,11 @@ def render_bar_chart(chart: Chart) -> Markup:
         return label_width + plot * value / _SCALE_MAX
 
     out = [
-        f'<svg class="app-chart__svg" xmlns="http://www.w3.org/2000/svg" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc">',
+        (
+            f'<svg class="app-chart__svg" xmlns="http://www.w3.org/2000/svg" '
+            f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+            f'aria-labelledby="{chart_id}-title {chart_id}-desc">'
+        ),
         f'<title id="{chart_id}-title">{escape(chart.title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(_describe(chart))}</desc>',
     ]

@@ -25,8 +25,12 @@ def round_cells(*, session: Session, round_id: int) -> dict[int, dict[str, Cell]
     """Statement number → respondent type → (n, total) for one closed round."""
     cells: dict[int, dict[str, Cell]] = defaultdict(dict)
     rows = session.execute(
-        select(RoundSummary.statement_number, RoundSummary.respondent_type, RoundSummary.n,
-               RoundSummary.total).where(RoundSummary.round_id == round_id)
+        select(
+            RoundSummary.statement_number,
+            RoundSummary.respondent_type,
+            RoundSummary.n,
+            RoundSummary.total,
+        ).where(RoundSummary.round_id == round_id)
     )
     for number, respondent_type, n, total in rows:
         cells[number][respondent_type] = Cell(n=n, total=total)
@@ -141,7 +145,9 @@ def cohort_rounds(
     for round_id, org_id, region, tp, employer_type, number, total, n, anonymous in rows:
         cohort_round = rounds.get(round_id)
         if cohort_round is None:
-            cohort_round = rounds[round_id] = CohortRound(round_id, org_id, region, tp, employer_type)
+            cohort_round = rounds[round_id] = CohortRound(
+                round_id, org_id, region, tp, employer_type
+            )
         if anonymous >= settings.small_group_k:
             cohort_round.means[number] = Fraction(total, n)
     return list(rounds.values())
@@ -171,8 +177,13 @@ def cohort_cells(
     apply small-group protection inside each organisation before combining organisations.
     """
     rows = session.execute(
-        select(RoundSummary.round_id, RoundSummary.statement_number, RoundSummary.respondent_type,
-               RoundSummary.n, RoundSummary.total)
+        select(
+            RoundSummary.round_id,
+            RoundSummary.statement_number,
+            RoundSummary.respondent_type,
+            RoundSummary.n,
+            RoundSummary.total,
+        )
         .join(Round, Round.id == RoundSummary.round_id)
         .where(
             Round.year == year,

@@ -38,8 +38,12 @@ def number(value: Decimal | Fraction | None) -> float | None:
 def _published(value: agg.Published | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    return {"average": number(value.average), "mean": number(value.mean), "rag": value.rag,
-            "n": value.n}
+    return {
+        "average": number(value.average),
+        "mean": number(value.mean),
+        "rag": value.rag,
+        "n": value.n,
+    }
 
 
 def _by_respondent_type(result: agg.StatementResult) -> dict[str, dict[str, Any]]:
@@ -51,8 +55,10 @@ def _by_respondent_type(result: agg.StatementResult) -> dict[str, dict[str, Any]
         if outcome.published is not None:
             types[name] = _published(outcome.published)
         else:
-            types[name] = {"suppressed": outcome.suppressed,
-                           "combined_with": list(outcome.combined_with)}
+            types[name] = {
+                "suppressed": outcome.suppressed,
+                "combined_with": list(outcome.combined_with),
+            }
     return types
 
 
@@ -60,9 +66,14 @@ def _benchmark(values: Iterable[Fraction], minimum_organisations: int) -> dict |
     result = agg.benchmark(values, min_organisations=minimum_organisations)
     if result is None:
         return None
-    return {"average": number(result.average), "mean": number(result.mean), "rag": result.rag,
-            "min": number(result.minimum), "max": number(result.maximum),
-            "organisations": result.organisations}
+    return {
+        "average": number(result.average),
+        "mean": number(result.mean),
+        "rag": result.rag,
+        "min": number(result.minimum),
+        "max": number(result.maximum),
+        "organisations": result.organisations,
+    }
 
 
 def _benchmark_groups(
@@ -72,8 +83,10 @@ def _benchmark_groups(
     same = {
         "national": (cohort, None),
         "region": ([r for r in cohort if r.region == organisation.region], None),
-        "employer_type": ([r for r in cohort if r.employer_type == organisation.employer_type],
-                          None),
+        "employer_type": (
+            [r for r in cohort if r.employer_type == organisation.employer_type],
+            None,
+        ),
     }
     if organisation.teaching_partnership is None:
         same["teaching_partnership"] = ([], NOT_IN_A_PARTNERSHIP)
@@ -99,8 +112,11 @@ def _previous_means(
     mapping = (
         {n: n for n in previous_set.numbers}
         if previous_set.key == statement_set.key
-        else {s.number: number_of_text[s.text] for s in previous_set.statements
-              if s.text in number_of_text}
+        else {
+            s.number: number_of_text[s.text]
+            for s in previous_set.statements
+            if s.text in number_of_text
+        }
     )
     means = {}
     for old_number, cells in round_cells(session=session, round_id=previous.id).items():
@@ -124,15 +140,21 @@ def build_round_report(*, session: Session, round_: Round) -> dict[str, Any]:
     organisation = session.get(Organisation, round_.organisation_id)
     counts = response_counts(session=session, round_id=round_.id)
     criteria = check_minimum_criteria(
-        status=round_.status, counts=counts, minimum_nqsw=settings.minimum_nqsw,
+        status=round_.status,
+        counts=counts,
+        minimum_nqsw=settings.minimum_nqsw,
         minimum_line_manager=settings.minimum_line_manager,
     )
     cells = round_cells(session=session, round_id=round_.id)
-    results = {n: agg.protect_statement(cells=cells.get(n, {}), k=k)
-               for n in statement_set.numbers}
+    results = {n: agg.protect_statement(cells=cells.get(n, {}), k=k) for n in statement_set.numbers}
 
-    cohort = cohort_rounds(session=session, year=round_.year, programme=round_.programme,
-                           statement_set=round_.statement_set, settings=settings)
+    cohort = cohort_rounds(
+        session=session,
+        year=round_.year,
+        programme=round_.programme,
+        statement_set=round_.statement_set,
+        settings=settings,
+    )
     groups = _benchmark_groups(organisation, cohort)
     benchmark_notes = {}
     for name, (members, reason) in groups.items():
@@ -140,7 +162,8 @@ def build_round_report(*, session: Session, round_: Round) -> dict[str, Any]:
         benchmark_notes[name] = None if enough else (reason or agg.NOT_ENOUGH_ORGANISATIONS)
 
     previous, previous_means, same_scale = _previous_means(
-        session=session, round_=round_, statement_set=statement_set, k=k)
+        session=session, round_=round_, statement_set=statement_set, k=k
+    )
 
     statements = []
     for statement in statement_set.statements:
@@ -157,7 +180,8 @@ def build_round_report(*, session: Session, round_: Round) -> dict[str, Any]:
         if previous is not None:
             compared = agg.change(
                 current=organisation_average.mean if organisation_average else None,
-                previous=previous_means.get(statement.number), same_scale=same_scale,
+                previous=previous_means.get(statement.number),
+                same_scale=same_scale,
             )
             comparison = {
                 "average": number(compared.previous.average) if compared.previous else None,
@@ -166,24 +190,32 @@ def build_round_report(*, session: Session, round_: Round) -> dict[str, Any]:
                 "rag_change": compared.rag_change,
                 "scale_differs": compared.scale_differs,
             }
-        statements.append({
-            "number": statement.number,
-            "theme": statement_set.theme_of[statement.number],
-            "text": statement.text,
-            "average": number(organisation_average.average) if organisation_average else None,
-            "mean": number(organisation_average.mean) if organisation_average else None,
-            "rag": organisation_average.rag if organisation_average else None,
-            "n": organisation_average.n if organisation_average else None,
-            "suppressed": result.suppressed,
-            "by_respondent_type": _by_respondent_type(result),
-            "combined": [
-                {"types": list(part.types), "average": number(part.average),
-                 "mean": number(part.mean), "rag": part.rag, "n": part.n}
-                for part in result.parts if len(part.types) > 1
-            ],
-            "benchmarks": benchmarks,
-            "previous": comparison,
-        })
+        statements.append(
+            {
+                "number": statement.number,
+                "theme": statement_set.theme_of[statement.number],
+                "text": statement.text,
+                "average": number(organisation_average.average) if organisation_average else None,
+                "mean": number(organisation_average.mean) if organisation_average else None,
+                "rag": organisation_average.rag if organisation_average else None,
+                "n": organisation_average.n if organisation_average else None,
+                "suppressed": result.suppressed,
+                "by_respondent_type": _by_respondent_type(result),
+                "combined": [
+                    {
+                        "types": list(part.types),
+                        "average": number(part.average),
+                        "mean": number(part.mean),
+                        "rag": part.rag,
+                        "n": part.n,
+                    }
+                    for part in result.parts
+                    if len(part.types) > 1
+                ],
+                "benchmarks": benchmarks,
+                "previous": comparison,
+            }
+        )
 
     themes = []
     for theme in statement_set.themes:
@@ -191,13 +223,16 @@ def build_round_report(*, session: Session, round_: Round) -> dict[str, Any]:
             results[s.number].organisation.mean if results[s.number].organisation else None
             for s in theme.statements
         )
-        themes.append({
-            "number": theme.number, "title": theme.title,
-            "average": number(average.average) if average else None,
-            "mean": number(average.mean) if average else None,
-            "rag": average.rag if average else None,
-            "statements": [s.number for s in theme.statements],
-        })
+        themes.append(
+            {
+                "number": theme.number,
+                "title": theme.title,
+                "average": number(average.average) if average else None,
+                "mean": number(average.mean) if average else None,
+                "rag": average.rag if average else None,
+                "statements": [s.number for s in theme.statements],
+            }
+        )
 
     highest, lowest = agg.highest_and_lowest(
         {n: r.organisation.average if r.organisation else None for n, r in results.items()}
@@ -205,19 +240,25 @@ def build_round_report(*, session: Session, round_: Round) -> dict[str, Any]:
     gaps = agg.self_assessment_gaps(results=results)
     return {
         "round": {
-            "id": round_.id, "year": round_.year, "programme": round_.programme,
+            "id": round_.id,
+            "year": round_.year,
+            "programme": round_.programme,
             "programme_label": reference.label("programmes", round_.programme),
-            "statement_set": round_.statement_set, "status": round_.status,
+            "statement_set": round_.statement_set,
+            "status": round_.status,
             "organisation": {
-                "id": organisation.id, "name": organisation.name,
+                "id": organisation.id,
+                "name": organisation.name,
                 "region": organisation.region,
                 "region_label": reference.label("regions", organisation.region),
                 "teaching_partnership": organisation.teaching_partnership,
                 "teaching_partnership_label": reference.label(
-                    "teaching_partnerships", organisation.teaching_partnership),
+                    "teaching_partnerships", organisation.teaching_partnership
+                ),
                 "employer_type": organisation.employer_type,
-                "employer_type_label": reference.label("employer_types",
-                                                       organisation.employer_type),
+                "employer_type_label": reference.label(
+                    "employer_types", organisation.employer_type
+                ),
             },
         },
         "counts": counts,
@@ -230,13 +271,21 @@ def build_round_report(*, session: Session, round_: Round) -> dict[str, Any]:
         "highest": highest,
         "lowest": lowest,
         "gaps": [
-            {"statement": g.statement, "self_assessment": number(g.self_assessment.average),
-             "everyone_else": number(g.everyone_else.average), "gap": number(g.displayed)}
+            {
+                "statement": g.statement,
+                "self_assessment": number(g.self_assessment.average),
+                "everyone_else": number(g.everyone_else.average),
+                "gap": number(g.displayed),
+            }
             for g in gaps
         ],
         "benchmark_notes": benchmark_notes,
-        "previous_round": None if previous is None else {
-            "id": previous.id, "year": previous.year, "statement_set": previous.statement_set,
+        "previous_round": None
+        if previous is None
+        else {
+            "id": previous.id,
+            "year": previous.year,
+            "statement_set": previous.statement_set,
             "scale_differs": not same_scale,
         },
     }

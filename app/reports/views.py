@@ -13,14 +13,23 @@ def theme_chart(report: dict[str, Any], theme: dict[str, Any]):
     for number in theme["statements"]:
         statement = statements[number]
         national = statement["benchmarks"]["national"]
-        bars.append(Bar(label=str(number), name=f"Statement {number}",
-                        value=statement["average"], rag=statement["rag"],
-                        marker=national["average"] if national else None))
-    return render_bar_chart(Chart(
-        title=f"Theme {theme['number']}: your organisation's average for each statement, "
-              "with the national average marked",
-        bars=bars, marker_name="National average",
-    ))
+        bars.append(
+            Bar(
+                label=str(number),
+                name=f"Statement {number}",
+                value=statement["average"],
+                rag=statement["rag"],
+                marker=national["average"] if national else None,
+            )
+        )
+    return render_bar_chart(
+        Chart(
+            title=f"Theme {theme['number']}: your organisation's average for each statement, "
+            "with the national average marked",
+            bars=bars,
+            marker_name="National average",
+        )
+    )
 
 
 def report_view(report: dict[str, Any]) -> dict[str, Any]:

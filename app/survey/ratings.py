@@ -11,8 +11,9 @@ class RatingsError(ValueError):
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"statement {k}: {v}" if k.isdigit() else v
-                                   for k, v in problems.items()))
+        super().__init__(
+            "; ".join(f"statement {k}: {v}" if k.isdigit() else v for k, v in problems.items())
+        )
 
 
 def parse_ratings(raw: Any, statement_set: StatementSet) -> dict[int, int | None]:
@@ -36,11 +37,15 @@ def parse_ratings(raw: Any, statement_set: StatementSet) -> dict[int, int | None
             problems[key] = "must be a whole number from 1 to 5, or null for “I do not know”"
         else:
             ratings[number] = value
-    for key, number in numbers.items():
+    for key in numbers:
         if key not in raw:
             problems[key] = "is missing: answer every statement (a score or “I do not know”)"
     if problems:
-        ordered = dict(sorted(problems.items(), key=lambda item: (not item[0].isdigit(),
-                                                                  int(item[0]) if item[0].isdigit() else 0)))
+        ordered = dict(
+            sorted(
+                problems.items(),
+                key=lambda item: (not item[0].isdigit(), int(item[0]) if item[0].isdigit() else 0),
+            )
+        )
         raise RatingsError(ordered)
     return ratings

@@ -26,8 +26,11 @@ def make_organisation(
     session: Session, *, region="london", teaching_partnership=None, employer_type="local_authority"
 ) -> Organisation:
     organisation = Organisation(
-        name=f"Organisation {next(_names)}", employer_type=employer_type, region=region,
-        teaching_partnership=teaching_partnership, programmes=["child_and_family", "adults"],
+        name=f"Organisation {next(_names)}",
+        employer_type=employer_type,
+        region=region,
+        teaching_partnership=teaching_partnership,
+        programmes=["child_and_family", "adults"],
     )
     session.add(organisation)
     session.commit()
@@ -35,28 +38,43 @@ def make_organisation(
 
 
 def make_closed_round(
-    session: Session, *, organisation: Organisation, answers: Answers, year="2025-26",
-    programme="child_and_family", status="closed",
+    session: Session,
+    *,
+    organisation: Organisation,
+    answers: Answers,
+    year="2025-26",
+    programme="child_and_family",
+    status="closed",
 ) -> Round:
     """A round with these responses, closed (and summarised) the way the service closes one."""
     record_set_use(session=session, statement_set=get_statement_sets()[SET_KEY])
-    round_ = Round(organisation_id=organisation.id, programme=programme, year=year,
-                   statement_set=SET_KEY, status=status, opened_at=utcnow(),
-                   closed_at=utcnow() if status == "closed" else None)
+    round_ = Round(
+        organisation_id=organisation.id,
+        programme=programme,
+        year=year,
+        statement_set=SET_KEY,
+        status=status,
+        opened_at=utcnow(),
+        closed_at=utcnow() if status == "closed" else None,
+    )
     session.add(round_)
     session.flush()
     for respondent_type in ("nqsw", "line_manager", "other"):
-        session.add(RoundLink(round_id=round_.id, respondent_type=respondent_type,
-                              token=new_token()))
+        session.add(
+            RoundLink(round_id=round_.id, respondent_type=respondent_type, token=new_token())
+        )
     for respondent_type, responses in answers.items():
         for ratings in responses:
             response = Response(round_id=round_.id, respondent_type=respondent_type)
             session.add(response)
             session.flush()
-            session.execute(insert(Rating), [
-                {"response_id": response.id, "statement_number": number, "score": score}
-                for number, score in ratings.items()
-            ])
+            session.execute(
+                insert(Rating),
+                [
+                    {"response_id": response.id, "statement_number": number, "score": score}
+                    for number, score in ratings.items()
+                ],
+            )
     if status == "closed":
         summarise_round(session=session, round_id=round_.id)
     session.commit()
@@ -64,15 +82,22 @@ def make_closed_round(
 
 
 def random_answers(
-    rng: random.Random, *, nqsw: int, line_manager: int, other: int, self_assessment: bool = True,
+    rng: random.Random,
+    *,
+    nqsw: int,
+    line_manager: int,
+    other: int,
+    self_assessment: bool = True,
     dont_know: float = 0.1,
 ) -> Answers:
     def one() -> dict[int, int | None]:
         return {n: None if rng.random() < dont_know else rng.randint(1, 5) for n in NUMBERS}
 
-    answers = {"nqsw": [one() for _ in range(nqsw)],
-               "line_manager": [one() for _ in range(line_manager)],
-               "other": [one() for _ in range(other)]}
+    answers = {
+        "nqsw": [one() for _ in range(nqsw)],
+        "line_manager": [one() for _ in range(line_manager)],
+        "other": [one() for _ in range(other)],
+    }
     if self_assessment:
         answers["self_assessment"] = [{n: rng.randint(1, 5) for n in NUMBERS}]
     return answers

@@ -47,8 +47,11 @@ def test_report_numbers_match_the_raw_answers(session, seed):
     all_answers = []
     for organisation in organisations:
         answers = random_answers(
-            rng, nqsw=rng.choice([0, 2, 3, 4, 5, 8]), line_manager=rng.choice([0, 1, 2, 4]),
-            other=rng.choice([0, 1, 3]), self_assessment=rng.random() < 0.8,
+            rng,
+            nqsw=rng.choice([0, 2, 3, 4, 5, 8]),
+            line_manager=rng.choice([0, 1, 2, 4]),
+            other=rng.choice([0, 1, 3]),
+            self_assessment=rng.random() < 0.8,
             dont_know=rng.choice([0.0, 0.2, 0.6]),
         )
         all_answers.append(answers)
@@ -56,8 +59,7 @@ def test_report_numbers_match_the_raw_answers(session, seed):
     report = build_round_report(session=session, round_=round_)
     answers = all_answers[-1]
 
-    assert report["counts"] == {t: len(answers.get(t, []))
-                                for t in ("self_assessment", *ANONYMOUS)}
+    assert report["counts"] == {t: len(answers.get(t, [])) for t in ("self_assessment", *ANONYMOUS)}
     qualifies = [
         bool(a.get("self_assessment")) and len(a["nqsw"]) >= 3 and len(a["line_manager"]) >= 1
         for a in all_answers
@@ -71,9 +73,7 @@ def test_report_numbers_match_the_raw_answers(session, seed):
         if expected is None:
             assert statement["average"] is None
             assert statement["suppressed"] == "fewer than 3 ratings"
-            assert all(
-                "suppressed" in statement["by_respondent_type"][t] for t in ANONYMOUS
-            )
+            assert all("suppressed" in statement["by_respondent_type"][t] for t in ANONYMOUS)
         else:
             published_means[number] = expected
             assert statement["average"] == half_up(expected)
@@ -84,10 +84,12 @@ def test_report_numbers_match_the_raw_answers(session, seed):
             shown = statement["by_respondent_type"][respondent_type]
             if "average" in shown:
                 assert len(given) >= K
-                assert shown == {"average": half_up(Fraction(sum(given), len(given))),
-                                 "mean": pytest.approx(sum(given) / len(given)),
-                                 "rag": rag_of(half_up(Fraction(sum(given), len(given)))),
-                                 "n": len(given)}
+                assert shown == {
+                    "average": half_up(Fraction(sum(given), len(given))),
+                    "mean": pytest.approx(sum(given) / len(given)),
+                    "rag": rag_of(half_up(Fraction(sum(given), len(given)))),
+                    "n": len(given),
+                }
             elif not given:
                 assert shown["suppressed"] in ("no ratings", "fewer than 3 ratings")
         for part in statement["combined"]:
@@ -100,7 +102,8 @@ def test_report_numbers_match_the_raw_answers(session, seed):
 
         # National benchmark: the mean of the qualifying organisations' averages.
         organisation_means = [
-            m for a, q in zip(all_answers, qualifies, strict=True)
+            m
+            for a, q in zip(all_answers, qualifies, strict=True)
             if q and (m := expected_organisation_mean(a, number)) is not None
         ]
         national = statement["benchmarks"]["national"]
@@ -140,7 +143,8 @@ def test_a_mean_on_the_half_rounds_up_and_takes_the_rag_of_the_shown_value(
 ):
     organisation = make_organisation(session)
     round_ = make_closed_round(
-        session, organisation=organisation,
+        session,
+        organisation=organisation,
         answers=uniform_answers({"nqsw": scores_given}),
     )
     report = build_round_report(session=session, round_=round_)
@@ -151,8 +155,12 @@ def test_a_mean_on_the_half_rounds_up_and_takes_the_rag_of_the_shown_value(
 
 def test_an_open_round_has_no_report(session):
     organisation = make_organisation(session)
-    round_ = make_closed_round(session, organisation=organisation,
-                               answers=uniform_answers({"nqsw": [4, 4, 4]}), status="open")
+    round_ = make_closed_round(
+        session,
+        organisation=organisation,
+        answers=uniform_answers({"nqsw": [4, 4, 4]}),
+        status="open",
+    )
     with pytest.raises(ReportNotReady):
         build_round_report(session=session, round_=round_)
 
@@ -169,8 +177,10 @@ def test_benchmarks_are_hidden_below_three_organisations_with_a_reason(session):
     report = build_round_report(session=session, round_=round_)
 
     assert report["benchmark_notes"] == {
-        "national": None, "region": "not enough organisations yet",
-        "teaching_partnership": "not enough organisations yet", "employer_type": None,
+        "national": None,
+        "region": "not enough organisations yet",
+        "teaching_partnership": "not enough organisations yet",
+        "employer_type": None,
     }
     benchmarks = report["statements"][0]["benchmarks"]
     assert benchmarks["national"]["organisations"] == 3
@@ -197,16 +207,29 @@ def test_a_round_that_misses_the_minimum_criteria_says_why_and_is_left_out_of_be
 
 def test_change_since_the_previous_round_compares_displayed_averages(session):
     organisation = make_organisation(session)
-    make_closed_round(session, organisation=organisation, year="2024-25",
-                      answers=uniform_answers({"nqsw": [3, 4, 4], "line_manager": [4]}))
-    round_ = make_closed_round(session, organisation=organisation, year="2025-26",
-                               answers=uniform_answers({"nqsw": [4, 4, 5], "line_manager": [4]}))
+    make_closed_round(
+        session,
+        organisation=organisation,
+        year="2024-25",
+        answers=uniform_answers({"nqsw": [3, 4, 4], "line_manager": [4]}),
+    )
+    round_ = make_closed_round(
+        session,
+        organisation=organisation,
+        year="2025-26",
+        answers=uniform_answers({"nqsw": [4, 4, 5], "line_manager": [4]}),
+    )
 
     report = build_round_report(session=session, round_=round_)
 
     previous = report["statements"][0]["previous"]
-    assert previous == {"average": 3.8, "change": 0.5, "rag": "amber",
-                        "rag_change": "amber → green", "scale_differs": False}
+    assert previous == {
+        "average": 3.8,
+        "change": 0.5,
+        "rag": "amber",
+        "rag_change": "amber → green",
+        "scale_differs": False,
+    }
     assert report["previous_round"]["year"] == "2024-25"
 
 
@@ -220,7 +243,8 @@ def test_a_statement_with_fewer_than_k_anonymous_scores_shows_only_the_self_asse
     assert statement["suppressed"] == "fewer than 3 ratings"
     assert statement["by_respondent_type"]["self_assessment"]["average"] == 2.0
     assert statement["by_respondent_type"]["nqsw"] == {
-        "suppressed": "fewer than 3 ratings", "combined_with": []
+        "suppressed": "fewer than 3 ratings",
+        "combined_with": [],
     }
     assert statement["combined"] == []
 
@@ -249,7 +273,12 @@ def test_a_statement_withheld_in_an_organisation_stays_out_of_the_benchmarks(ses
     first, second = report["statements"][0], report["statements"][1]
     assert first["suppressed"] == "fewer than 3 ratings"
     assert first["benchmarks"]["national"] == {
-        "average": 4.0, "mean": 4.0, "rag": "green", "min": 4.0, "max": 4.0, "organisations": 3
+        "average": 4.0,
+        "mean": 4.0,
+        "rag": "green",
+        "min": 4.0,
+        "max": 4.0,
+        "organisations": 3,
     }
     assert second["benchmarks"]["national"]["organisations"] == 4
     assert second["benchmarks"]["national"]["min"] == 1.0

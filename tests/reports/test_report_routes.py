@@ -17,9 +17,12 @@ FORMATS = ("", ".csv", ".pdf")
 
 
 def make_user(session, *, role="employer", organisation=None) -> User:
-    user = User(email=f"{role}{random.random()}@example.org", role=role,
-                password_hash=hash_password("not-used-here-1"),
-                organisation_id=organisation.id if organisation else None)
+    user = User(
+        email=f"{role}{random.random()}@example.org",
+        role=role,
+        password_hash=hash_password("not-used-here-1"),
+        organisation_id=organisation.id if organisation else None,
+    )
     session.add(user)
     session.commit()
     return user
@@ -39,8 +42,11 @@ def sign_in_page(client, user: User) -> None:
 def closed_round(session):
     rng = random.Random(7)
     rounds = [
-        make_closed_round(session, organisation=make_organisation(session),
-                          answers=random_answers(rng, nqsw=6, line_manager=3, other=2))
+        make_closed_round(
+            session,
+            organisation=make_organisation(session),
+            answers=random_answers(rng, nqsw=6, line_manager=3, other=2),
+        )
         for _ in range(4)
     ]
     return rounds[-1]
@@ -63,8 +69,9 @@ def test_the_organisations_employer_and_national_users_read_the_report(
     client, session, closed_round, role
 ):
     organisation = closed_round.organisation_id if role == "employer" else None
-    user = User(email=f"{role}@example.org", role=role, password_hash="x",
-                organisation_id=organisation)
+    user = User(
+        email=f"{role}@example.org", role=role, password_hash="x", organisation_id=organisation
+    )
     session.add(user)
     session.commit()
     response = client.get(f"/api/v1/rounds/{closed_round.id}/report", headers=api_headers(user))
@@ -74,13 +81,17 @@ def test_the_organisations_employer_and_national_users_read_the_report(
 
 def test_the_report_is_a_409_until_the_round_closes(client, session):
     organisation = make_organisation(session)
-    round_ = make_closed_round(session, organisation=organisation, status="open",
-                               answers=random_answers(random.Random(1), nqsw=3, line_manager=1,
-                                                      other=0))
+    round_ = make_closed_round(
+        session,
+        organisation=organisation,
+        status="open",
+        answers=random_answers(random.Random(1), nqsw=3, line_manager=1, other=0),
+    )
     employer = make_user(session, organisation=organisation)
     for suffix in FORMATS:
-        response = client.get(f"/api/v1/rounds/{round_.id}/report{suffix}",
-                              headers=api_headers(employer))
+        response = client.get(
+            f"/api/v1/rounds/{round_.id}/report{suffix}", headers=api_headers(employer)
+        )
         assert response.status_code == 409
         assert "closed" in response.json()["detail"]
     sign_in_page(client, employer)
@@ -120,8 +131,9 @@ def test_the_page_shows_the_numbers_of_the_json_and_the_pdf_holds_them(
     employer = make_user(session)
     employer.organisation_id = closed_round.organisation_id
     session.commit()
-    report = client.get(f"/api/v1/rounds/{closed_round.id}/report",
-                        headers=api_headers(employer)).json()
+    report = client.get(
+        f"/api/v1/rounds/{closed_round.id}/report", headers=api_headers(employer)
+    ).json()
     sign_in_page(client, employer)
 
     page = assert_good_page(client.get(f"/rounds/{closed_round.id}/report"))

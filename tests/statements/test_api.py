@@ -1,7 +1,7 @@
 """The reference and statement-set endpoints, as PRODUCT.md section 5 describes them."""
 
-from app.statements.loader import load_statement_set
 from app.config import ROOT
+from app.statements.loader import load_statement_set
 
 
 def test_reference_lists_every_list_as_keys_and_labels(client):
@@ -9,13 +9,20 @@ def test_reference_lists_every_list_as_keys_and_labels(client):
     assert response.status_code == 200
     body = response.json()
     assert set(body) == {
-        "regions", "teaching_partnerships", "employer_types", "programmes", "respondent_types"
+        "regions",
+        "teaching_partnerships",
+        "employer_types",
+        "programmes",
+        "respondent_types",
     }
     for items in body.values():
         assert items and all(set(item) == {"key", "label"} for item in items)
     assert {"key": "london", "label": "London"} in body["regions"]
     assert [i["key"] for i in body["respondent_types"]] == [
-        "self_assessment", "nqsw", "line_manager", "other"
+        "self_assessment",
+        "nqsw",
+        "line_manager",
+        "other",
     ]
 
 

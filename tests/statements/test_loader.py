@@ -88,7 +88,12 @@ def test_an_empty_sets_folder_is_refused(tmp_path):
 def test_the_reference_lists_hold_the_nine_regions_and_the_contract_keys():
     reference = load_reference(ROOT / "statements")
     assert len(reference.regions) == 9
-    assert reference.keys("respondent_types") == ["self_assessment", "nqsw", "line_manager", "other"]
+    assert reference.keys("respondent_types") == [
+        "self_assessment",
+        "nqsw",
+        "line_manager",
+        "other",
+    ]
     assert set(reference.keys("programmes")) == {"adults", "child_and_family"}
     assert "pvi" in reference.keys("employer_types")
 

@@ -19,8 +19,10 @@ def test_a_used_set_whose_text_changed_stops_the_service_at_start(session):
     session.commit()
     themes = list(statement_set.themes)
     first = themes[0].model_copy(
-        update={"statements": (themes[0].statements[0].model_copy(update={"text": "Edited"}),)
-                + themes[0].statements[1:]}
+        update={
+            "statements": (themes[0].statements[0].model_copy(update={"text": "Edited"}),)
+            + themes[0].statements[1:]
+        }
     )
     edited = statement_set.model_copy(update={"themes": (first, *themes[1:])})
     assert edited.fingerprint != statement_set.fingerprint
