@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, HTTPException
 
-from app.statements.loader import StatementSet, get_statement_sets
+from app.statements.loader import get_statement_sets
 from app.statements.reference import get_reference
 from app.statements.schemas import ReferencePublic, StatementSetPublic, StatementSetSummary
 
@@ -16,8 +16,8 @@ def read_reference() -> dict:
 
 
 @router.get("/statement-sets", response_model=list[StatementSetSummary])
-def list_statement_sets() -> list[dict]:
-    return [_summary(s) for s in get_statement_sets().values()]
+def list_statement_sets() -> list[StatementSetSummary]:
+    return [StatementSetSummary.from_set(s) for s in get_statement_sets().values()]
 
 
 @router.get(
@@ -25,23 +25,8 @@ def list_statement_sets() -> list[dict]:
     response_model=StatementSetPublic,
     responses={404: {"description": "No statement set has this key"}},
 )
-def read_statement_set(key: str) -> dict:
+def read_statement_set(key: str) -> StatementSetPublic:
     statement_set = get_statement_sets().get(key)
     if statement_set is None:
         raise HTTPException(status_code=404, detail=f"No statement set with key {key!r}")
-    return {
-        **_summary(statement_set),
-        "scale": [p.model_dump() for p in statement_set.scale],
-        "do_not_know": statement_set.do_not_know,
-        "themes": [t.model_dump() for t in statement_set.themes],
-    }
-
-
-def _summary(statement_set: StatementSet) -> dict:
-    return {
-        "key": statement_set.key,
-        "title": statement_set.title,
-        "year": statement_set.year,
-        "programmes": list(statement_set.programmes),
-        "statements": len(statement_set.numbers),
-    }
+    return StatementSetPublic.from_set(statement_set)
