@@ -1,0 +1,143 @@
+"""SQL for national figures: participation counts, and the years and statement sets in use.
+
+Like app.reports.queries, everything here counts rounds, organisations and summary rows; no
+rating is read, so the cost follows the number of organisations, not the number of answers.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Integer, Text, and_, case, cast, exists, func, literal, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from app.accounts.models import Organisation
+from app.config import Settings
+from app.reports.models import RoundSummary
+from app.reports.queries import qualifying_round_ids
+from app.rounds.models import Round
+from app.survey.models import Response
+
+# A draft round has not been launched: nobody can answer it yet, so it is not "a round" here.
+LAUNCHED = ("open", "closed")
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Organisations at each stage of one year and programme (see PARTICIPATION in service)."""
+
+    registered: int
+    with_round: int
+    with_data_not_qualifying: int
+    qualifying: int
+    second_round_or_later: int
+
+
+def _launched(year: str, programme: str):
+    return and_(Round.year == year, Round.programme == programme, Round.status.in_(LAUNCHED))
+
+
+def _flag(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0).cast(Integer)
+
+
+def count_participation(
+    *, session: Session, year: str, programme: str, settings: Settings
+) -> Participation:
+    """Count organisations at each stage in two aggregate queries.
+
+    An organisation has one round per programme and year, so counting launched rounds of this
+    year and programme counts organisations.
+    """
+    qualifying = and_(Round.status == "closed",
+                      Round.id.in_(qualifying_round_ids(settings=settings)))
+    # Responses while a round is open; its summary once closed (either is enough).
+    has_data = or_(
+        exists(select(literal(1)).where(Response.round_id == Round.id)),
+        exists(select(literal(1)).where(RoundSummary.round_id == Round.id)),
+    )
+    earlier = aliased(Round)
+    has_earlier = exists(
+        select(literal(1)).where(
+            earlier.organisation_id == Round.organisation_id,
+            earlier.programme == Round.programme,
+            earlier.year < Round.year,  # "2024-25" < "2025-26": the format sorts as it reads
+            earlier.status == "closed",
+        )
+    )
+    with_round, not_qualifying, qualifying_count, second = session.execute(
+        select(
+            func.count(Round.id),
+            _flag(and_(has_data, ~qualifying)),
+            _flag(qualifying),
+            _flag(has_earlier),
+        ).where(_launched(year, programme))
+    ).one()
+
+    # Registrations keep their programmes as a JSON list of keys; matching the quoted key in its
+    # text works the same on SQLite and PostgreSQL (autoescape keeps "_" from being a wildcard).
+    runs_programme = cast(Organisation.programmes, Text).contains(f'"{programme}"', autoescape=True)
+    has_round = Organisation.id.in_(select(Round.organisation_id).where(_launched(year, programme)))
+    registered = session.execute(
+        select(func.count(Organisation.id)).where(or_(runs_programme, has_round))
+    ).scalar_one()
+    return Participation(
+        registered=registered,
+        with_round=with_round,
+        with_data_not_qualifying=not_qualifying,
+        qualifying=qualifying_count,
+        second_round_or_later=second,
+    )
+
+
+def qualifying_rounds_per_set(
+    *, session: Session, year: str, programme: str, settings: Settings
+) -> dict[str, int]:
+    """Statement set key → number of qualifying rounds of this year and programme using it."""
+    rows = session.execute(
+        select(Round.statement_set, func.count(Round.id))
+        .where(
+            Round.year == year,
+            Round.programme == programme,
+            Round.status == "closed",
+            Round.id.in_(qualifying_round_ids(settings=settings)),
+        )
+        .group_by(Round.statement_set)
+    )
+    return {key: count for key, count in rows}
+
+
+def launched_rounds_per_set(*, session: Session, year: str, programme: str) -> dict[str, int]:
+    """Statement set key → number of launched rounds of this year and programme using it."""
+    rows = session.execute(
+        select(Round.statement_set, func.count(Round.id))
+        .where(_launched(year, programme))
+        .group_by(Round.statement_set)
+    )
+    return {key: count for key, count in rows}
+
+
+def years_with_rounds(*, session: Session) -> list[str]:
+    """Every year in which some round was launched, newest first."""
+    return list(
+        session.scalars(
+            select(Round.year).where(Round.status.in_(LAUNCHED)).distinct()
+            .order_by(Round.year.desc())
+        )
+    )
+
+
+def latest_closed_year(*, session: Session, programme: str) -> str | None:
+    """The newest year with a closed round of this programme: the first with results to show."""
+    return session.scalars(
+        select(func.max(Round.year)).where(Round.programme == programme, Round.status == "closed")
+    ).first()
+
+
+def launched_rounds_per_programme(*, session: Session) -> dict[str, int]:
+    """Programme key → number of launched rounds over all years."""
+    rows = session.execute(
+        select(Round.programme, func.count(Round.id))
+        .where(Round.status.in_(LAUNCHED))
+        .group_by(Round.programme)
+    )
+    return {programme: count for programme, count in rows}

@@ -1,0 +1,171 @@
+"""The JSON shape of national results, as the API contract (PRODUCT.md section 5) names it."""
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+AVERAGE = "Displayed national average: the mean of organisation averages, 1 d.p., half up"
+
+
+class GroupBy(StrEnum):
+    region = "region"
+    teaching_partnership = "teaching_partnership"
+    employer_type = "employer_type"
+    respondent_type = "respondent_type"
+
+
+class Participation(BaseModel):
+    """Organisations at each stage, for the year and programme (see each field)."""
+
+    registered: int = Field(
+        description="Organisations registered for the programme (registrations as they are "
+        "today), plus any other that launched a round of it this year")
+    with_round: int = Field(
+        description="Organisations that opened a round of the programme this year (open or "
+        "closed; drafts never opened are not counted)")
+    with_data_not_qualifying: int = Field(
+        description="Of those, organisations whose round has a response or self-assessment but "
+        "does not meet the minimum criteria (rounds still open included)")
+    qualifying: int = Field(
+        description="Organisations whose round closed and meets the minimum criteria, on any "
+        "statement set")
+    second_round_or_later: int = Field(
+        description="Organisations with a round this year that closed a round of the programme "
+        "in an earlier year")
+
+
+class StatementFigures(BaseModel):
+    """One statement over a group of organisations; hidden below `minimum_organisations`."""
+
+    number: int
+    theme: int
+    text: str
+    average: float | None = Field(description=AVERAGE)
+    mean: float | None = Field(description="Unrounded national average")
+    min: float | None = Field(description="Lowest organisation average, displayed")
+    max: float | None = Field(description="Highest organisation average, displayed")
+    rag: str | None = Field(description="red, amber or green, from the displayed average")
+    organisations: int = Field(description="Organisations with a published average for it")
+    suppressed: str | None = Field(
+        description="Why the figures are hidden", examples=["not enough organisations yet"])
+
+
+class PreviousYearFigures(BaseModel):
+    average: float | None
+    mean: float | None
+    rag: str | None
+    change: float | None = Field(description="This year's displayed average minus last year's")
+    rag_change: str | None = Field(examples=["amber → green"])
+    scale_differs: bool = Field(description="The two years' statement sets use different "
+                                "rating scales: compare with care")
+
+
+class NationalStatement(StatementFigures):
+    previous: PreviousYearFigures | None = Field(
+        description="The previous year's national figures, or null when it has no results")
+
+
+class ThemeFigures(BaseModel):
+    number: int
+    title: str
+    average: float | None = Field(description="Mean of the theme's statement averages")
+    mean: float | None
+    rag: str | None
+    statements: list[int]
+
+
+class PreviousYear(BaseModel):
+    year: str
+    statement_set: str
+    organisations: int
+    scale_differs: bool
+    rag_changed: list[int] = Field(description="Statements whose RAG changed since that year")
+
+
+class Group(BaseModel):
+    label: str
+    organisations: int = Field(
+        description="Qualifying organisations in the group; for a respondent type, those whose "
+        "own report shows that type on its own for at least one statement")
+    suppressed: str | None = Field(examples=["not enough organisations yet"])
+    statements: list[StatementFigures] = Field(description="Empty when the group is hidden")
+
+
+class StatementSetUse(BaseModel):
+    key: str
+    title: str
+    qualifying: int = Field(description="Qualifying rounds of the year using this set")
+
+
+# The OpenAPI example: an abridged response (one statement, two groups).
+_STATEMENT_EXAMPLE = {
+    "number": 12, "theme": 1,
+    "text": "NQSWs have access to learning opportunities relevant to their individual and "
+            "collective development needs",
+    "average": 4.3, "mean": 4.2833, "min": 3.7, "max": 4.8, "rag": "green",
+    "organisations": 32, "suppressed": None,
+}
+NATIONAL_RESULTS_EXAMPLE = {
+    "year": "2025-26",
+    "programme": "child_and_family",
+    "programme_label": "Child and family",
+    "statement_set": "child-and-family-2019",
+    "statement_set_title": "ASYE evaluation statements (2019)",
+    "statement_sets": [
+        {"key": "child-and-family-2019", "title": "ASYE evaluation statements (2019)",
+         "qualifying": 32},
+    ],
+    "minimum_organisations": 3,
+    "small_group_threshold": 3,
+    "participation": {"registered": 85, "with_round": 59, "with_data_not_qualifying": 27,
+                      "qualifying": 32, "second_round_or_later": 21},
+    "organisations": 32,
+    "themes": [{"number": 1, "title": "The ASYE programme is delivered in accordance with the "
+                "ASYE Framework and Employer Standards", "average": 4.1, "mean": 4.0853,
+                "rag": "green", "statements": list(range(1, 20))}],
+    "statements": [{
+        **_STATEMENT_EXAMPLE,
+        "previous": {"average": 4.2, "mean": 4.2139, "rag": "green", "change": 0.1,
+                     "rag_change": None, "scale_differs": False},
+    }],
+    "highest": [12, 19, 24],
+    "lowest": [26],
+    "previous_year": {"year": "2024-25", "statement_set": "child-and-family-2019",
+                      "organisations": 28, "scale_differs": False, "rag_changed": [10]},
+    "group_by": "region",
+    "groups": {
+        "london": {"label": "London", "organisations": 7, "suppressed": None,
+                   "statements": [{**_STATEMENT_EXAMPLE, "average": 4.4, "mean": 4.3571,
+                                   "min": 3.9, "max": 4.8, "organisations": 7}]},
+        "north_east": {"label": "North East", "organisations": 2,
+                       "suppressed": "not enough organisations yet", "statements": []},
+    },
+    "not_in_a_group": 0,
+}
+
+
+class NationalResults(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [NATIONAL_RESULTS_EXAMPLE]})
+
+    year: str
+    programme: str
+    programme_label: str
+    statement_set: str = Field(description="The set the results are for; by default the one "
+                               "most qualifying rounds used")
+    statement_set_title: str
+    statement_sets: list[StatementSetUse]
+    minimum_organisations: int
+    small_group_threshold: int
+    participation: Participation
+    organisations: int = Field(description="Qualifying organisations on this statement set: "
+                               "the ones the results average")
+    themes: list[ThemeFigures]
+    statements: list[NationalStatement]
+    highest: list[int] = Field(description="Statements with the highest displayed average")
+    lowest: list[int] = Field(description="Statements with the lowest displayed average")
+    previous_year: PreviousYear | None
+    group_by: GroupBy | None
+    groups: dict[str, Group] = Field(description="Group key → its figures; empty without "
+                                     "group_by")
+    not_in_a_group: int = Field(description="Organisations in no group (no Teaching "
+                                "Partnership)")
