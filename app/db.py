@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, SQLModel, create_engine
 
 from app.config import get_settings
@@ -47,8 +48,25 @@ def get_engine() -> Engine:
 
 
 def get_session() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
         yield session
+    finally:
+        close_session(session)
+
+
+def close_session(session: Session) -> None:
+    """Close a request's session, even when the database has dropped its connection.
+
+    Closing rolls back whatever is still open, and on a connection the database killed (a
+    restart, `pg_terminate_backend`) that rollback fails. The response has usually started by
+    then, so the error must not escape (it would cut the response off mid-way): the
+    connection is discarded instead, and the pool opens a fresh one for the next request.
+    """
+    try:
+        session.close()
+    except DBAPIError:
+        session.invalidate()
 
 
 SessionDep = Annotated[Session, Depends(get_session)]

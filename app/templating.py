@@ -19,7 +19,6 @@ from starlette.responses import HTMLResponse
 from app.config import ROOT
 
 
-
 class GovukStrictUndefined(StrictUndefined):
     """Strict for a name the page was never given; lenient for a missing key of a value it was.
 
@@ -30,7 +29,12 @@ class GovukStrictUndefined(StrictUndefined):
     __slots__ = ()
 
     def _lenient(self) -> bool:
-        return self._undefined_obj is not missing or self._undefined_name == "caller"
+        # GOV.UK's macros also use the bare names `undefined` and `null` as JavaScript would.
+        return self._undefined_obj is not missing or self._undefined_name in (
+            "caller",
+            "undefined",
+            "null",
+        )
 
     def __str__(self) -> str:
         return "" if self._lenient() else self._fail_with_undefined_error()
@@ -78,6 +82,4 @@ def render(
         "csrf_token": getattr(request.state, "csrf_token", ""),
         **(context or {}),
     }
-    return templates.TemplateResponse(
-        request, name, page, status_code=status_code, headers=headers
-    )
+    return templates.TemplateResponse(request, name, page, status_code=status_code, headers=headers)

@@ -1,5 +1,78 @@
-"""JSON routes of the accounts domain (filled in by its issue)."""
+"""JSON routes of the accounts domain: register an organisation, get a bearer token."""
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi.security import OAuth2PasswordRequestForm
+
+from app.accounts.deps import client_address
+from app.accounts.schemas import ErrorDetail, Registration, RegistrationPublic, Token
+from app.accounts.service import (
+    ACCESS_TOKEN,
+    AccountError,
+    EmailInUse,
+    TooManyAttempts,
+    issue_token,
+    register_organisation,
+    sign_in,
+)
+from app.db import SessionDep
+
+router = APIRouter(prefix="/auth", tags=["accounts"])
+
+WRONG_DETAILS = "Incorrect email address or password"
+
+
+@router.post(
+    "/register",
+    status_code=status.HTTP_201_CREATED,
+    response_model=RegistrationPublic,
+    responses={
+        409: {"model": ErrorDetail, "description": "An account with this email already exists"},
+        422: {"model": ErrorDetail, "description": "A field is missing or not valid"},
+    },
+)
+def register(body: Registration, session: SessionDep) -> RegistrationPublic:
+    """Register an organisation with its first employer account."""
+    try:
+        organisation, user = register_organisation(
+            session=session, **body.organisation.model_dump(), email=body.email,
+            password=body.password,
+        )
+    except EmailInUse as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=error.message) from error
+    except AccountError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=error.message) from error
+    return RegistrationPublic(organisation_id=organisation.id, user_id=user.id)
+
+
+@router.post(
+    "/token",
+    response_model=Token,
+    responses={
+        401: {"model": ErrorDetail, "description": WRONG_DETAILS},
+        429: {"model": ErrorDetail, "description": "Too many attempts; see Retry-After"},
+    },
+)
+def create_access_token(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    request: Request,
+    session: SessionDep,
+) -> Token:
+    """Exchange an email address (`username`) and password for a short-lived bearer token."""
+    try:
+        user = sign_in(session=session, email=form.username, password=form.password,
+                       address=client_address(request))
+    except TooManyAttempts as error:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            detail="Too many sign-in attempts. Try again later.",
+            headers={"Retry-After": str(error.retry_after)},
+        ) from error
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail=WRONG_DETAILS,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    issued = issue_token(user=user, kind=ACCESS_TOKEN)
+    return Token(access_token=issued.token, expires_in=issued.expires_in)

@@ -1,16 +1,58 @@
 """Use cases for organisations and accounts: one transaction each."""
 
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, func, select
 
 from app.accounts.models import Organisation, User
-from app.security import hash_password, verify_password
+from app.config import get_settings
+from app.ratelimit import limiter
+from app.security import (
+    InvalidToken,
+    create_token,
+    decode_token,
+    hash_password,
+    keyed_hash,
+    verify_password,
+)
 
 MIN_PASSWORD_LENGTH = 12
 ROLES = ("employer", "national")
+SESSION_TOKEN = "session"  # the page cookie
+ACCESS_TOKEN = "access"  # the API bearer token
+EMAIL_IN_USE = "An account with this email address already exists"
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be carried out, with a message fit to show."""
+    """A request about accounts that cannot be carried out, with a message fit to show.
+
+    `field` names the form field the message belongs to, when there is one.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class EmailInUse(AccountError):
+    def __init__(self) -> None:
+        super().__init__(EMAIL_IN_USE, field="email")
+
+
+class TooManyAttempts(Exception):
+    """Sign-in refused before the password is even checked; try again after `retry_after` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many sign-in attempts; try again in {retry_after} seconds")
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    expires_in: int  # seconds
 
 
 def normalise_email(email: str) -> str:
@@ -26,12 +68,25 @@ def _new_user(*, session: Session, email: str, password: str, role: str) -> User
         raise AccountError(f"Role must be one of {', '.join(ROLES)}")
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise AccountError("Enter an email address in the correct format, like name@example.org")
+        raise AccountError(
+            "Enter an email address in the correct format, like name@example.org", field="email"
+        )
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
+        raise AccountError(
+            f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password"
+        )
     if find_user_by_email(session=session, email=email) is not None:
-        raise AccountError("An account with this email address already exists")
+        raise EmailInUse()
     return User(email=email, password_hash=hash_password(password), role=role)
+
+
+def _commit_new_account(session: Session) -> None:
+    """Commit; two registrations racing for one address meet the unique constraint."""
+    try:
+        session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        raise EmailInUse() from error
 
 
 def create_user(
@@ -40,7 +95,7 @@ def create_user(
     user = _new_user(session=session, email=email, password=password, role=role)
     user.organisation_id = organisation_id
     session.add(user)
-    session.commit()
+    _commit_new_account(session)
     session.refresh(user)
     return user
 
@@ -56,7 +111,11 @@ def register_organisation(
     email: str,
     password: str,
 ) -> tuple[Organisation, User]:
-    """Create an organisation and its first employer account together, or neither."""
+    """Create an organisation and its first employer account together, or neither.
+
+    The values are checked against the reference lists by the schemas (app.accounts.schemas)
+    before they get here; this checks what only the database knows (the email is free).
+    """
     user = _new_user(session=session, email=email, password=password, role="employer")
     organisation = Organisation(
         name=name.strip(),
@@ -69,7 +128,7 @@ def register_organisation(
     session.flush()
     user.organisation_id = organisation.id
     session.add(user)
-    session.commit()
+    _commit_new_account(session)
     session.refresh(organisation)
     session.refresh(user)
     return organisation, user
@@ -83,5 +142,60 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     return user
 
 
+def _sign_in_keys(email: str, address: str) -> tuple[str, str]:
+    # Hashed so the limiter's memory holds no email address.
+    return (
+        "sign-in:account:" + keyed_hash(normalise_email(email)),
+        "sign-in:address:" + keyed_hash(address),
+    )
+
+
+def sign_in(*, session: Session, email: str, password: str, address: str) -> User | None:
+    """Check a sign-in attempt: the user, or None for wrong details (whichever detail it was).
+
+    Every attempt counts against the account and the address before the password is checked,
+    so a guesser learns nothing once the limit is reached; a success clears the account's count.
+    Raises TooManyAttempts when either limit is used up.
+    """
+    settings = get_settings()
+    window = settings.sign_in_window_seconds
+    account_key, address_key = _sign_in_keys(email, address)
+    limits = (
+        (address_key, settings.sign_in_attempts_per_address),
+        (account_key, settings.sign_in_attempts_per_account),
+    )
+    for key, limit in limits:
+        if not limiter.hit(key, limit=limit, window_seconds=window):
+            raise TooManyAttempts(limiter.retry_after(key, window_seconds=window))
+    user = authenticate(session=session, email=email, password=password)
+    if user is not None:
+        limiter.reset(account_key)
+    return user
+
+
+def issue_token(*, user: User, kind: str) -> IssuedToken:
+    """A signed token for a page session (`SESSION_TOKEN`) or the API (`ACCESS_TOKEN`)."""
+    settings = get_settings()
+    minutes = (
+        settings.session_hours * 60 if kind == SESSION_TOKEN else settings.access_token_minutes
+    )
+    token = create_token(subject=str(user.id), kind=kind, minutes=minutes)
+    return IssuedToken(token=token, expires_in=minutes * 60)
+
+
+def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
+    """The user a valid, unexpired token of this kind was issued to, or None."""
+    try:
+        claims = decode_token(token, kind=kind)
+        user_id = int(claims["sub"])
+    except (InvalidToken, ValueError, TypeError):
+        return None
+    return session.get(User, user_id)
+
+
 def count_organisations(*, session: Session) -> int:
     return session.exec(select(func.count()).select_from(Organisation)).one()
+
+
+def get_organisation(*, session: Session, organisation_id: int) -> Organisation | None:
+    return session.get(Organisation, organisation_id)

@@ -41,6 +41,63 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(Exception, handle_unexpected_error)
+    _document_errors(app)
+
+
+# What `handle_validation_error` sends, in place of FastAPI's default `{"detail": [...]}`.
+_VALIDATION_ERROR = "HTTPValidationError"
+_VALIDATION_ERROR_SCHEMA = {
+    "title": _VALIDATION_ERROR,
+    "description": "The request is not valid: one sentence per problem, and each problem.",
+    "type": "object",
+    "required": ["detail", "errors"],
+    "properties": {
+        "detail": {"type": "string", "title": "Detail",
+                   "examples": ["ratings: Field required"]},
+        "errors": {"type": "array", "title": "Errors",
+                   "items": {"$ref": "#/components/schemas/ValidationError"}},
+    },
+}
+_MALFORMED_BODY = {
+    "description": "The body cannot be read (not valid JSON, or not the declared media type)",
+    "content": {"application/json": {"schema": {
+        "type": "object", "required": ["detail"],
+        "properties": {"detail": {"type": "string", "title": "Detail"}},
+    }}},
+}
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Make the OpenAPI schema describe the error bodies the handlers above really send.
+
+    FastAPI documents every 422 as `{"detail": [...]}`, but `handle_validation_error` sends a
+    sentence in `detail` and the list in `errors`; a route that documents a 422 model of its own
+    (ratings refused) can also fail request validation, so its 422 is either shape; and a body
+    that cannot be parsed gets a 400, which no route mentions.
+    """
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        schemas = schema.get("components", {}).get("schemas", {})
+        if _VALIDATION_ERROR in schemas:
+            schemas[_VALIDATION_ERROR] = _VALIDATION_ERROR_SCHEMA
+        validation_ref = {"$ref": f"#/components/schemas/{_VALIDATION_ERROR}"}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.get("responses", {})
+                refused = responses.get("422", {}).get("content", {}).get("application/json")
+                if refused and refused.get("schema") != validation_ref and \
+                        _VALIDATION_ERROR in schemas:
+                    refused["schema"] = {"anyOf": [refused["schema"], validation_ref]}
+                if "requestBody" in operation:
+                    responses.setdefault("400", _MALFORMED_BODY)
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi
 
 
 def _wants_json(request: Request) -> bool:

@@ -11,7 +11,9 @@ from app.reports.views import pdf_html, report_view
 from app.rounds.deps import AccessibleRound
 from app.templating import render
 
-router = APIRouter(dependencies=[Depends(csrf_protect), Depends(set_page_user)])
+# Pages, not the JSON API: kept out of the OpenAPI schema like every other page router.
+router = APIRouter(include_in_schema=False,
+                   dependencies=[Depends(csrf_protect), Depends(set_page_user)])
 
 
 def _report_or_wait(request: Request, session, round_):

@@ -1,0 +1,193 @@
+"""Public shapes of the accounts API and the page forms, with the GOV.UK error messages.
+
+The field types below carry both the check and its message, so the JSON API (422) and the
+pages (error summary) refuse the same things in the same words.
+"""
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from app.statements.reference import get_reference
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256
+MAX_NAME_LENGTH = 200
+# Deliberately loose: the only reliable check of an address is sending to it.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+NO_PARTNERSHIP = "none"
+
+
+def _problem(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid", message)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _organisation_name(value: str) -> str:
+    if not value:
+        raise _problem("Enter the name of your organisation")
+    if len(value) > MAX_NAME_LENGTH:
+        raise _problem(f"Organisation name must be {MAX_NAME_LENGTH} characters or fewer")
+    return value
+
+
+def _reference_key(list_name: str, message: str):
+    def check(value: str) -> str:
+        if value not in get_reference().keys(list_name):
+            raise _problem(message)
+        return value
+
+    return check
+
+
+def _teaching_partnership(value: str | None) -> str | None:
+    if value in (None, "", NO_PARTNERSHIP):
+        return None
+    if value not in get_reference().keys("teaching_partnerships"):
+        raise _problem("Select a Teaching Partnership, or ‘Not in a Teaching Partnership’")
+    return value
+
+
+def _partnership_choice(value: str | None) -> str | None:
+    # The page asks for an explicit answer, "none" included; the API takes null for none.
+    if not value:
+        raise _problem("Select a Teaching Partnership, or ‘Not in a Teaching Partnership’")
+    return _teaching_partnership(value)
+
+
+def _programmes(value: list[str]) -> list[str]:
+    known = get_reference().keys("programmes")
+    if not value:
+        raise _problem("Select at least one programme")
+    if any(item not in known for item in value):
+        raise _problem("Select a programme from the list")
+    return sorted(set(value))
+
+
+def _email(value: str) -> str:
+    value = value.lower()
+    if not value:
+        raise _problem("Enter your email address")
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise _problem("Enter an email address in the correct format, like name@example.org")
+    return value
+
+
+def _new_password(value: str) -> str:
+    if not value:
+        raise _problem("Enter a password")
+    if len(value) < MIN_PASSWORD_LENGTH:
+        raise _problem(f"Password must be {MIN_PASSWORD_LENGTH} characters or more")
+    if len(value) > MAX_PASSWORD_LENGTH:
+        raise _problem(f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer")
+    return value
+
+
+OrganisationName = Annotated[str, BeforeValidator(_strip), AfterValidator(_organisation_name)]
+EmployerType = Annotated[
+    str, AfterValidator(_reference_key("employer_types", "Select the type of employer"))
+]
+Region = Annotated[str, AfterValidator(_reference_key("regions", "Select a region"))]
+TeachingPartnership = Annotated[str | None, AfterValidator(_teaching_partnership)]
+TeachingPartnershipChoice = Annotated[str | None, AfterValidator(_partnership_choice)]
+Programmes = Annotated[list[str], AfterValidator(_programmes)]
+Email = Annotated[str, BeforeValidator(_strip), AfterValidator(_email)]
+NewPassword = Annotated[str, AfterValidator(_new_password)]
+
+
+class OrganisationCreate(BaseModel):
+    name: OrganisationName
+    employer_type: EmployerType
+    region: Region
+    teaching_partnership: TeachingPartnership = Field(
+        default=None, description="A key from GET /reference, or null for none"
+    )
+    programmes: Programmes
+
+
+class Registration(BaseModel):
+    """`POST /auth/register`: an organisation and its first employer account."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "organisation": {
+                        "name": "Riverside Council",
+                        "employer_type": "local_authority",
+                        "region": "london",
+                        "teaching_partnership": "south_london_tp",
+                        "programmes": ["child_and_family"],
+                    },
+                    "email": "asye.lead@riverside.example.org",
+                    "password": "a long pass phrase",
+                }
+            ]
+        }
+    )
+
+    organisation: OrganisationCreate
+    email: Email
+    password: NewPassword = Field(description="12 characters or more")
+
+
+class ErrorDetail(BaseModel):
+    """Every API error: `{"detail": "a sentence"}` (422s add the raw `errors` too)."""
+
+    detail: str
+
+
+class RegistrationPublic(BaseModel):
+    organisation_id: int
+    user_id: int
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(description="Seconds until the token expires")
+
+
+class RegisterForm(BaseModel):
+    """The register page, one field per input; what was typed is kept to show it again."""
+
+    name: OrganisationName = ""
+    employer_type: EmployerType = ""
+    region: Region = ""
+    teaching_partnership: TeachingPartnershipChoice = ""
+    programmes: Programmes = []
+    email: Email = ""
+    password: NewPassword = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+    def to_registration(self) -> Registration:
+        organisation = OrganisationCreate(
+            name=self.name,
+            employer_type=self.employer_type,
+            region=self.region,
+            teaching_partnership=self.teaching_partnership,
+            programmes=self.programmes,
+        )
+        return Registration(organisation=organisation, email=self.email, password=self.password)
+
+
+class SignInForm(BaseModel):
+    email: Annotated[str, BeforeValidator(_strip)] = ""
+    password: str = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+    def problems(self) -> dict[str, str]:
+        """Blank fields, in page order; anything else is for the service to judge."""
+        problems = {}
+        if not self.email:
+            problems["email"] = "Enter your email address"
+        if not self.password:
+            problems["password"] = "Enter your password"
+        return problems

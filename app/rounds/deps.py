@@ -1,0 +1,50 @@
+"""The one access check for rounds: who may read a round, and who may change it.
+
+Every route with a `{round_id}` path parameter takes one of these instead of loading the round
+itself (reports too), so the rule lives here only:
+
+    AccessibleRound  Round: readable by the employers of its organisation and by national users.
+                     Anyone else signed in gets 404, exactly as for a round that does not exist,
+                     so nobody learns that another organisation's round exists. Not signed in:
+                     401 under /api/, a redirect to sign in on a page.
+    EmployerRound    Round: an AccessibleRound that the user may change (open, close, codes,
+                     self-assessment): its own employers only; a national user gets 403.
+"""
+
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Path, status
+
+from app.accounts.deps import CurrentUser
+from app.db import SessionDep
+from app.rounds.models import Round
+
+NOT_FOUND = "No round with this id"
+# Ids are PostgreSQL `integer`s: a larger number is not an id (and would fail in the database).
+MAX_ID = 2**31 - 1
+
+
+def get_accessible_round(
+    round_id: Annotated[int, Path(description="The round's id", ge=1, le=MAX_ID)],
+    user: CurrentUser,
+    session: SessionDep,
+) -> Round:
+    round_ = session.get(Round, round_id)
+    if round_ is None or not (user.is_national or round_.organisation_id == user.organisation_id):
+        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+    return round_
+
+
+AccessibleRound = Annotated[Round, Depends(get_accessible_round)]
+
+
+def get_employer_round(round_: AccessibleRound, user: CurrentUser) -> Round:
+    if user.role != "employer":
+        raise HTTPException(
+            status_code=status.HTTP_403_FORBIDDEN,
+            detail="Only an employer account of the organisation can change its round",
+        )
+    return round_
+
+
+EmployerRound = Annotated[Round, Depends(get_employer_round)]

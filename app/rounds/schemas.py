@@ -1,0 +1,252 @@
+"""Public shapes of the rounds API (PRODUCT.md section 5) and the round page forms."""
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from app.accounts.schemas import ErrorDetail
+from app.rounds.years import academic_year_of, is_academic_year
+from app.statements.reference import get_reference
+
+FIRST_YEAR = "2018-19"  # the national evaluation tool's first year
+MAX_EXPECTED = 10_000
+MAX_CODES = 1000
+
+# Responses documented on every round route, by status.
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorDetail, "description": "Not signed in (send a bearer token)"},
+    403: {"model": ErrorDetail, "description": "Signed in, but this account cannot do this"},
+    404: {"model": ErrorDetail, "description": "No such round, or not one of your organisation's"},
+    409: {"model": ErrorDetail, "description": "Not possible in the round's current state"},
+    422: {"model": ErrorDetail, "description": "The request is not valid; `detail` says why"},
+}
+
+
+def api_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: API_ERRORS[status] for status in statuses}
+
+
+def next_year(year: str) -> str:
+    start = int(year[:4]) + 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+def _problem(message: str) -> PydanticCustomError:
+    return PydanticCustomError("invalid", message)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _programme(value: str) -> str:
+    if value not in get_reference().keys("programmes"):
+        raise _problem("Select a programme")
+    return value
+
+
+def _year(value: str) -> str:
+    if not value:
+        raise _problem("Enter the academic year")
+    if not is_academic_year(value):
+        raise _problem("Enter the academic year in the format 2025-26")
+    latest = next_year(academic_year_of(date.today()))
+    if not FIRST_YEAR <= value <= latest:
+        raise _problem(f"Enter an academic year from {FIRST_YEAR} to {latest}")
+    return value
+
+
+Programme = Annotated[str, AfterValidator(_programme)]
+AcademicYear = Annotated[
+    str,
+    BeforeValidator(_strip),
+    AfterValidator(_year),
+    Field(description="Academic year, written like 2025-26", examples=["2025-26"]),
+]
+
+
+class Expected(BaseModel):
+    """How many people of each anonymous type the employer expects to answer."""
+
+    nqsw: int = Field(default=0, ge=0, le=MAX_EXPECTED)
+    line_manager: int = Field(default=0, ge=0, le=MAX_EXPECTED)
+    other: int = Field(default=0, ge=0, le=MAX_EXPECTED)
+
+
+class RoundCreate(BaseModel):
+    """`POST /rounds`. `statement_set` defaults to the latest set for the programme."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "programme": "child_and_family",
+                    "year": "2025-26",
+                    "statement_set": "child-and-family-2019",
+                    "expected": {"nqsw": 8, "line_manager": 4, "other": 2},
+                }
+            ]
+        }
+    )
+
+    programme: Programme
+    year: AcademicYear
+    statement_set: str | None = None
+    expected: Expected = Field(default_factory=Expected)
+
+
+class RoundLinks(BaseModel):
+    """The full page URL of each respondent type's link; its last segment is the token."""
+
+    nqsw: str
+    line_manager: str
+    other: str
+
+
+class RoundCounts(BaseModel):
+    """Responses so far per respondent type (self_assessment is 0 or 1)."""
+
+    self_assessment: int
+    nqsw: int
+    line_manager: int
+    other: int
+
+
+class OrganisationSummary(BaseModel):
+    id: int
+    name: str
+    employer_type: str
+    region: str
+    teaching_partnership: str | None
+
+
+class RoundPublic(BaseModel):
+    """A round as the API shows it. Never an average: results belong to the report."""
+
+    id: int
+    year: str
+    programme: str
+    statement_set: str
+    status: Literal["draft", "open", "closed"]
+    links: RoundLinks
+    counts: RoundCounts
+    meets_minimum: bool
+    minimum_reasons: list[str] = Field(
+        description="Why the round does not (yet) meet the minimum criteria, in words"
+    )
+    expected: Expected
+    response_rates: dict[str, float | None] = Field(
+        description="Responses ÷ expected per anonymous type (null when none are expected)"
+    )
+    organisation: OrganisationSummary
+    created_at: datetime
+    opened_at: datetime | None
+    closed_at: datetime | None
+
+
+class SelfAssessmentIn(BaseModel):
+    """`PUT /rounds/{id}/self-assessment`: every statement, 1–5 or null for “I do not know”."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"ratings": {str(n): 4 for n in range(1, 32)}
+                                         | {"32": None}}]}
+    )
+
+    # Any: parse_ratings is stricter than Pydantic's coercion ("4", 4.0 and true are refused).
+    ratings: dict[str, Any]
+
+
+class SelfAssessmentPublic(BaseModel):
+    round_id: int
+    complete: bool
+    ratings: dict[str, int | None]
+
+
+class RatingsRefused(BaseModel):
+    detail: str
+    errors: dict[str, str] = Field(description="Each refused statement number → why")
+
+
+class CodesCreate(BaseModel):
+    """How many single-use codes to issue per anonymous respondent type."""
+
+    nqsw: int = Field(default=0, ge=0, le=MAX_CODES)
+    line_manager: int = Field(default=0, ge=0, le=MAX_CODES)
+    other: int = Field(default=0, ge=0, le=MAX_CODES)
+
+
+class CodesPublic(BaseModel):
+    """The new codes, shown this once: only their keyed hashes are stored."""
+
+    round_id: int
+    codes: dict[str, list[str]]
+
+
+# Page forms: every field a string as typed, so an error can show it again.
+
+
+def _whole_number(*, maximum: int, missing: str | None, label: str):
+    def check(value: str) -> str:
+        if value == "":
+            if missing:
+                raise _problem(missing)
+            return value
+        if not value.isdigit():
+            raise _problem(f"{label} must be a whole number, like 8")
+        if int(value) > maximum:
+            raise _problem(f"{label} must be {maximum:,} or fewer")
+        return value
+
+    return AfterValidator(check)
+
+
+ExpectedNqswField = Annotated[str, BeforeValidator(_strip), _whole_number(
+    maximum=MAX_EXPECTED, label="Number of NQSWs",
+    missing="Enter how many NQSWs you expect to answer, or 0")]
+ExpectedLineManagerField = Annotated[str, BeforeValidator(_strip), _whole_number(
+    maximum=MAX_EXPECTED, label="Number of line managers",
+    missing="Enter how many line managers you expect to answer, or 0")]
+ExpectedOtherField = Annotated[str, BeforeValidator(_strip), _whole_number(
+    maximum=MAX_EXPECTED, label="Number of others",
+    missing="Enter how many others you expect to answer, or 0")]
+CodeCountField = Annotated[str, BeforeValidator(_strip), _whole_number(
+    maximum=MAX_CODES, label="Number of codes", missing=None)]
+
+
+class RoundForm(BaseModel):
+    model_config = ConfigDict(validate_default=True)
+
+    programme: Annotated[str, AfterValidator(_programme)] = ""
+    year: AcademicYear = ""
+    statement_set: str = ""
+    expected_nqsw: ExpectedNqswField = ""
+    expected_line_manager: ExpectedLineManagerField = ""
+    expected_other: ExpectedOtherField = ""
+
+    def to_create(self) -> RoundCreate:
+        return RoundCreate(
+            programme=self.programme,
+            year=self.year,
+            statement_set=self.statement_set or None,
+            expected=Expected(
+                nqsw=int(self.expected_nqsw),
+                line_manager=int(self.expected_line_manager),
+                other=int(self.expected_other),
+            ),
+        )
+
+
+class CodesForm(BaseModel):
+    """How many codes per type; blank is none, and at least one type needs some."""
+
+    model_config = ConfigDict(validate_default=True)
+
+    nqsw: CodeCountField = ""
+    line_manager: CodeCountField = ""
+    other: CodeCountField = ""
+
+    def to_create(self) -> CodesCreate:
+        return CodesCreate(nqsw=int(self.nqsw or 0), line_manager=int(self.line_manager or 0),
+                           other=int(self.other or 0))
