@@ -26,7 +26,7 @@ from app.statements.reference import ANONYMOUS_TYPES, get_reference
 from app.statements.service import record_set_use
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, Response
 from app.survey.ratings import parse_ratings
-from app.survey.service import create_codes
+from app.survey.service import add_codes
 
 SELF_ASSESSMENT = "self_assessment"
 RESPONDENT_TYPES = (SELF_ASSESSMENT, *ANONYMOUS_TYPES)
@@ -467,13 +467,15 @@ def issue_codes(
     if not wanted:
         raise RoundInvalid("Enter how many codes you need for at least one type of respondent",
                            field="nqsw")
-    return {
+    codes = {
         respondent_type: sorted(
-            create_codes(session=session, round_id=round_id, respondent_type=respondent_type,
-                         count=count)
+            add_codes(session=session, round_id=round_id, respondent_type=respondent_type,
+                      count=count)
         )
         for respondent_type, count in wanted.items()
     }
+    session.commit()
+    return codes
 
 
 def code_counts(*, session: Session, round_id: int) -> dict[str, dict[str, int]]:

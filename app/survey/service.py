@@ -191,6 +191,15 @@ def create_codes(*, session: Session, round_id: int, respondent_type: str, count
 
     Only keyed hashes are stored, so the codes are shown once, here, and never again.
     """
+    codes = add_codes(session=session, round_id=round_id, respondent_type=respondent_type,
+                      count=count)
+    session.commit()
+    return codes
+
+
+def add_codes(*, session: Session, round_id: int, respondent_type: str, count: int) -> list[str]:
+    """Stage new codes in the caller's transaction (which commits), so a batch of several types
+    is stored whole or not at all."""
     if respondent_type not in ANONYMOUS_TYPES:
         raise ValueError(f"codes are for anonymous respondent types, not {respondent_type!r}")
     if not 1 <= count <= MAX_CODES_PER_BATCH:
@@ -203,7 +212,6 @@ def create_codes(*, session: Session, round_id: int, respondent_type: str, count
         [{"round_id": round_id, "respondent_type": respondent_type, "code_hash": hash_code(code),
           "used": False} for code in codes],
     )
-    session.commit()
     return [format_code(code) for code in codes]
 
 
