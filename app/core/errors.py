@@ -106,7 +106,8 @@ def _wants_json(request: Request) -> bool:
 
 async def handle_http_exception(request: Request, exc: StarletteHTTPException) -> Response:
     status, headers = exc.status_code, exc.headers
-    if status in (204, 304):
+    # A redirect raised as an exception (sign in first) needs no page: browsers never show it.
+    if status in (204, 304) or 300 <= status < 400:
         return Response(status_code=status, headers=headers)
     if _wants_json(request):
         return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)

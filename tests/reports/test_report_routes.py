@@ -163,3 +163,4 @@ def test_a_page_visitor_who_is_not_signed_in_is_sent_to_sign_in(client, closed_r
     response = client.get(f"/rounds/{closed_round.id}/report", follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"].startswith("/sign-in")
+    assert response.content == b""  # a redirect carries no error page
