@@ -45,5 +45,17 @@ run: setup
 test: setup
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# The API fuzzer at length (tests/fuzz; `make test` runs 25 examples per operation).
+FUZZ_EXAMPLES ?= 500
+fuzz: setup
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(PY) -m pytest -n 2 tests/fuzz $(PYTEST_ARGS)
+
+# Load without loss and the four benchmark ratios on PostgreSQL (TEST_DATABASE_URL, default
+# local); writes bench/README.md. BENCH_ARGS=--small checks the scripts in under a minute.
+BENCH_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+BENCH_ARGS ?=
+bench: setup
+	TEST_DATABASE_URL="$${TEST_DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) -m bench.run $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) frontend/node_modules frontend/dist .pytest_cache .hypothesis

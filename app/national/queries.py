@@ -49,7 +49,8 @@ def count_participation(
     year and programme counts organisations.
     """
     qualifying = and_(Round.status == "closed",
-                      Round.id.in_(qualifying_round_ids(settings=settings)))
+                      Round.id.in_(qualifying_round_ids(settings=settings, year=year,
+                                                        programme=programme)))
     # Responses while a round is open; its summary once closed (either is enough).
     has_data = or_(
         exists(select(literal(1)).where(Response.round_id == Round.id)),
@@ -99,7 +100,8 @@ def qualifying_rounds_per_set(
             Round.year == year,
             Round.programme == programme,
             Round.status == "closed",
-            Round.id.in_(qualifying_round_ids(settings=settings)),
+            Round.id.in_(qualifying_round_ids(settings=settings, year=year,
+                                              programme=programme)),
         )
         .group_by(Round.statement_set)
     )

@@ -49,19 +49,26 @@ def response_counts(*, session: Session, round_id: int) -> dict[str, int]:
     return counts
 
 
-def summary_response_counts():
-    """Responses per closed round and type, read from its summary.
+def summary_response_counts(*, year: str | None = None, programme: str | None = None):
+    """Responses per closed round and type, read from its summary (of one year and programme,
+    when given: then only those rounds' rows are read, not every year's).
 
     Every response answers every statement (a score or "I do not know"), so any statement's
     n + dont_know is the number of responses of that type.
     """
+    query = select(
+        RoundSummary.round_id,
+        RoundSummary.respondent_type,
+        func.max(RoundSummary.n + RoundSummary.dont_know).label("responses"),
+    )
+    if year is not None or programme is not None:
+        query = query.join(Round, Round.id == RoundSummary.round_id)
+        if year is not None:
+            query = query.where(Round.year == year)
+        if programme is not None:
+            query = query.where(Round.programme == programme)
     return (
-        select(
-            RoundSummary.round_id,
-            RoundSummary.respondent_type,
-            func.max(RoundSummary.n + RoundSummary.dont_know).label("responses"),
-        )
-        .group_by(RoundSummary.round_id, RoundSummary.respondent_type)
+        query.group_by(RoundSummary.round_id, RoundSummary.respondent_type)
         .subquery("responses_by_type")
     )
 
@@ -72,9 +79,15 @@ def _count_of(counts, respondent_type: str):
     ).cast(Integer)
 
 
-def qualifying_round_ids(*, settings: Settings):
-    """Closed rounds meeting the minimum criteria (rule 6), as a subquery of round ids."""
-    counts = summary_response_counts()
+def qualifying_round_ids(
+    *, settings: Settings, year: str | None = None, programme: str | None = None
+):
+    """Closed rounds meeting the minimum criteria (rule 6), as a subquery of round ids.
+
+    Give the year and programme the caller asks about: without them every summary row of every
+    year is aggregated, which grows with the years of data (bench/README.md, benchmark 3).
+    """
+    counts = summary_response_counts(year=year, programme=programme)
     return (
         select(counts.c.round_id)
         .group_by(counts.c.round_id)
@@ -130,7 +143,8 @@ def cohort_rounds(
             Round.programme == programme,
             Round.statement_set == statement_set,
             Round.status == "closed",
-            Round.id.in_(qualifying_round_ids(settings=settings)),
+            Round.id.in_(qualifying_round_ids(settings=settings, year=year,
+                                              programme=programme)),
         )
         .group_by(
             Round.id,
@@ -190,7 +204,8 @@ def cohort_cells(
             Round.programme == programme,
             Round.statement_set == statement_set,
             Round.status == "closed",
-            Round.id.in_(qualifying_round_ids(settings=settings)),
+            Round.id.in_(qualifying_round_ids(settings=settings, year=year,
+                                              programme=programme)),
         )
     )
     cells: dict[int, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))

@@ -1,0 +1,35 @@
+"""Load tests drive the real server (uvicorn, two workers) on a PostgreSQL database of their own.
+
+They need PostgreSQL: skipped only when TEST_DATABASE_URL is unset (the SQLite run), so CI's
+PostgreSQL pass always runs them.
+"""
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from bench.server import running_server, throwaway_postgres
+from tests.databases import postgres_base_url
+
+
+def pytest_collection_modifyitems(config, items):
+    if postgres_base_url() is not None:
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (TEST_DATABASE_URL)")
+    for item in items:
+        if item.get_closest_marker("postgres_only") and "tests/load/" in item.nodeid:
+            item.add_marker(skip)
+
+
+class LaunchService:
+    """The server under load, and what the checks need to reach its database."""
+
+    def __init__(self, url: str, base_url: str) -> None:
+        self.url = url
+        self.base_url = base_url
+        self.database = make_url(url).database
+
+
+@pytest.fixture(scope="module")
+def launch_service():
+    with throwaway_postgres("test_load") as url, running_server(url, workers=2) as server:
+        yield LaunchService(url, server.base_url)

@@ -1,0 +1,58 @@
+"""The benchmark scripts work end to end (in --small mode), and their data is summarised right."""
+
+import random
+
+import psycopg
+import pytest
+from rich.console import Console
+from sqlmodel import Session, select
+
+from bench import generate, run
+from bench.server import throwaway_postgres
+
+pytestmark = pytest.mark.postgres_only
+
+
+def test_the_whole_bench_runs_in_small_mode_and_reports_four_ratios():
+    console = Console(quiet=True)
+
+    ratios, details = run.run(run.SMALL, console)
+
+    assert len(ratios) == 4
+    assert all(r.ratio > 0 for r in ratios)
+    assert details["load"]["problems"] == []
+    assert details["load with connection kills"]["problems"] == []
+    assert run.RESULTS_START in run.results_markdown(ratios, details)
+
+
+def test_generated_summaries_equal_what_closing_a_round_writes():
+    from app.db import build_engine
+    from app.reports.models import RoundSummary
+    from app.reports.summaries import summarise_round
+
+    with throwaway_postgres("test_generate") as url:
+        dataset = generate.load_national(url, organisations=3, years=2, respondents=12,
+                                         seed=random.randrange(1000), console=Console(quiet=True))
+        engine = build_engine(url)
+        try:
+            with Session(engine) as session:
+                columns = (RoundSummary.round_id, RoundSummary.statement_number,
+                           RoundSummary.respondent_type, RoundSummary.n, RoundSummary.total,
+                           RoundSummary.dont_know)
+                generated = set(session.exec(select(*columns)).all())
+                for round_id in dataset.rounds:
+                    summarise_round(session=session, round_id=round_id)
+                session.flush()
+                by_service = set(session.exec(select(*columns)).all())
+                session.rollback()
+        finally:
+            engine.dispose()
+        with psycopg.connect(generate.libpq_url(url)) as conn:
+            ratings = conn.execute("SELECT count(*) FROM rating").fetchone()[0]
+            keys = {name for (name,) in conn.execute(
+                "SELECT conname FROM pg_constraint WHERE conrelid = 'rating'::regclass")}
+
+    assert generated == by_service and generated
+    assert ratings == dataset.ratings == 6 * 12 * 32
+    # The keys set aside for the bulk load are back, under their own names.
+    assert keys == {"pk_rating", "fk_rating_response_id_response", "ck_rating_score_range"}
