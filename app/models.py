@@ -1,7 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.accounts.models import Organisation, User
-from app.reports.models import RoundSummary
+from app.reports.models import RoundResponses, RoundStatement, RoundSummary
 from app.rounds.models import Round, RoundLink
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, Response
@@ -14,6 +14,8 @@ __all__ = [
     "Response",
     "Round",
     "RoundLink",
+    "RoundResponses",
+    "RoundStatement",
     "RoundSummary",
     "StatementSetRecord",
     "User",

@@ -128,9 +128,12 @@ def rebuild_summaries(url: str, *, console: Console | None = None) -> int:
     with console.status("Summarising closed rounds (INSERT … SELECT … GROUP BY)"):
         with psycopg.connect(libpq_url(url)) as conn:
             _fast_session(conn)
-            conn.execute("DELETE FROM round_summary WHERE round_id IN "
-                         "(SELECT id FROM evaluation_round WHERE status = 'closed')")
+            for table in ("round_summary", "round_statement", "round_responses"):
+                conn.execute(f"DELETE FROM {table} WHERE round_id IN "
+                             "(SELECT id FROM evaluation_round WHERE status = 'closed')")
             rows = conn.execute(SUMMARY_SQL).rowcount
+            conn.execute(ROUND_STATEMENT_SQL)
+            conn.execute(ROUND_RESPONSES_SQL)
             conn.commit()
             conn.execute("ANALYZE")
     return rows
@@ -146,6 +149,31 @@ JOIN response ON response.id = rating.response_id
 JOIN evaluation_round ON evaluation_round.id = response.round_id
 WHERE evaluation_round.status = 'closed'
 GROUP BY response.round_id, rating.statement_number, response.respondent_type
+"""
+
+# Its per-statement organisation figures, from the summary just written (as summarise_round).
+ROUND_STATEMENT_SQL = """
+INSERT INTO round_statement (round_id, statement_number, n, total, anonymous_n)
+SELECT round_summary.round_id, statement_number, sum(n), sum(total),
+       sum(CASE WHEN respondent_type <> 'self_assessment' THEN n ELSE 0 END)
+FROM round_summary
+JOIN evaluation_round ON evaluation_round.id = round_summary.round_id
+WHERE evaluation_round.status = 'closed'
+GROUP BY round_summary.round_id, statement_number
+"""
+
+# Its responses per respondent type (zero when none), as summarise_round counts them.
+ROUND_RESPONSES_SQL = """
+INSERT INTO round_responses (round_id, self_assessment, nqsw, line_manager, other)
+SELECT evaluation_round.id,
+       count(*) FILTER (WHERE response.respondent_type = 'self_assessment'),
+       count(*) FILTER (WHERE response.respondent_type = 'nqsw'),
+       count(*) FILTER (WHERE response.respondent_type = 'line_manager'),
+       count(*) FILTER (WHERE response.respondent_type = 'other')
+FROM evaluation_round
+LEFT JOIN response ON response.round_id = evaluation_round.id
+WHERE evaluation_round.status = 'closed'
+GROUP BY evaluation_round.id
 """
 
 

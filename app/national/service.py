@@ -128,19 +128,22 @@ def check_group_by(group_by: str | None) -> str | None:
 
 
 def choose_statement_set(
-    *, session: Session, year: str, programme: str, settings: Settings
+    *, session: Session, year: str, programme: str, settings: Settings,
+    qualifying_per_set: Mapping[str, int] | None = None,
 ) -> str | None:
     """The set most qualifying rounds of this year and programme used (ties: the newest set).
 
     With no qualifying round, the set most launched rounds used; with no round at all, the set a
     new round of the programme would get. None only when no set suits the programme.
+    (`qualifying_per_set`: qualifying_rounds_per_set's answer, when the caller already has it.)
     """
     sets = get_statement_sets()
-    for counts in (
-        qualifying_rounds_per_set(session=session, year=year, programme=programme,
-                                  settings=settings),
-        launched_rounds_per_set(session=session, year=year, programme=programme),
-    ):
+    if qualifying_per_set is None:
+        qualifying_per_set = qualifying_rounds_per_set(session=session, year=year,
+                                                       programme=programme, settings=settings)
+    for counts in (qualifying_per_set, None):
+        if counts is None:
+            counts = launched_rounds_per_set(session=session, year=year, programme=programme)
         known = {key: count for key, count in counts.items() if key in sets}
         if known:
             return max(known, key=lambda key: (known[key], sets[key].year, key))
@@ -169,9 +172,13 @@ def list_years(*, session: Session) -> list[str]:
     return years_with_rounds(session=session)
 
 
-def _figures(values: list[Fraction], minimum_organisations: int) -> dict[str, Any]:
-    """One statement's average, range, RAG and organisation count, or why it is hidden."""
-    result = agg.benchmark(values, min_organisations=minimum_organisations)
+def _figures(
+    values: list[Fraction], minimum_organisations: int, result: agg.Benchmark | None = None
+) -> dict[str, Any]:
+    """One statement's average, range, RAG and organisation count, or why it is hidden
+    (`result`: its benchmark over `values`, when the caller has already computed it)."""
+    if result is None:
+        result = agg.benchmark(values, min_organisations=minimum_organisations)
     if result is None:
         return {"average": None, "mean": None, "min": None, "max": None, "rag": None,
                 "organisations": len(values), "suppressed": agg.NOT_ENOUGH_ORGANISATIONS}
@@ -181,14 +188,24 @@ def _figures(values: list[Fraction], minimum_organisations: int) -> dict[str, An
 
 
 def _statements(
-    statement_set: StatementSet, values: Mapping[int, list[Fraction]], minimum: int
+    statement_set: StatementSet, values: Mapping[int, list[Fraction]], minimum: int,
+    benchmarks: Mapping[int, agg.Benchmark | None] | None = None,
 ) -> list[dict[str, Any]]:
     theme_of = statement_set.theme_of
+    benchmarks = benchmarks or {}
     return [
         {"number": s.number, "theme": theme_of[s.number], "text": s.text,
-         **_figures(values.get(s.number, []), minimum)}
+         **_figures(values.get(s.number, []), minimum, benchmarks.get(s.number))}
         for s in statement_set.statements
     ]
+
+
+def _benchmarks(
+    values: Mapping[int, list[Fraction]], minimum: int
+) -> dict[int, agg.Benchmark | None]:
+    """Statement number → its benchmark (None with too few organisations), computed once."""
+    return {number_: agg.benchmark(v, min_organisations=minimum)
+            for number_, v in values.items()}
 
 
 def _values_by_statement(rounds: Iterable[CohortRound]) -> dict[int, list[Fraction]]:
@@ -202,12 +219,10 @@ def _values_by_statement(rounds: Iterable[CohortRound]) -> dict[int, list[Fracti
 
 def _national_means(cohort: list[CohortRound], minimum: int) -> dict[int, Fraction]:
     """Statement number → national mean, for statements with enough organisations."""
-    means = {}
-    for statement_number, values in _values_by_statement(cohort).items():
-        result = agg.benchmark(values, min_organisations=minimum)
-        if result is not None:
-            means[statement_number] = result.mean
-    return means
+    return {statement_number: result.mean
+            for statement_number, result in
+            _benchmarks(_values_by_statement(cohort), minimum).items()
+            if result is not None}
 
 
 def _same_statements(previous: StatementSet, current: StatementSet) -> dict[int, int]:
@@ -385,9 +400,12 @@ def build_national_results(
     check_programme(programme)
     check_group_by(group_by)
     sets = get_statement_sets()
+    qualifying_per_set = qualifying_rounds_per_set(session=session, year=year,
+                                                   programme=programme, settings=settings)
     if statement_set is None:
         statement_set = choose_statement_set(session=session, year=year, programme=programme,
-                                             settings=settings)
+                                             settings=settings,
+                                             qualifying_per_set=qualifying_per_set)
         if statement_set is None:
             raise NationalQueryError(f"no statement set suits the programme {programme!r}")
     elif statement_set not in sets:
@@ -400,12 +418,14 @@ def build_national_results(
                                         settings=settings)
     cohort = cohort_rounds(session=session, year=year, programme=programme,
                            statement_set=statement_set, settings=settings)
-    statements = _statements(chosen, _values_by_statement(cohort), minimum)
+    values = _values_by_statement(cohort)
+    benchmarks = _benchmarks(values, minimum)  # once: the statements and the means share them
+    statements = _statements(chosen, values, minimum, benchmarks)
 
     previous_summary, previous_means, same_scale = _previous_year(
         session=session, year=year, programme=programme, statement_set=chosen,
         settings=settings)
-    exact = _national_means(cohort, minimum)
+    exact = {n: result.mean for n, result in benchmarks.items() if result is not None}
     if previous_summary is not None:
         previous_summary["rag_changed"] = _compare(statements, exact, previous_means, same_scale)
     else:
@@ -416,8 +436,6 @@ def build_national_results(
         {n: agg.display(mean) for n, mean in exact.items()})
     groups, ungrouped = _groups(session=session, group_by=group_by, cohort=cohort, year=year,
                                 programme=programme, statement_set=chosen, settings=settings)
-    qualifying_per_set = qualifying_rounds_per_set(session=session, year=year,
-                                                   programme=programme, settings=settings)
     return {
         "year": year,
         "programme": programme,

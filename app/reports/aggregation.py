@@ -300,6 +300,31 @@ class Benchmark(Average):
     organisations: int
 
 
+def exact_sum(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum of fractions, adding the numerators over each denominator first.
+
+    Organisation averages share few denominators (divisors of their numbers of scores), so this
+    makes a few Fraction additions instead of one per value; the result is the same Fraction.
+    """
+    numerators: dict[int, int] = {}
+    for value in values:
+        numerators[value.denominator] = numerators.get(value.denominator, 0) + value.numerator
+    return sum((Fraction(n, d) for d, n in numerators.items()), Fraction(0))
+
+
+def exact_min(values: list[Fraction], *, highest: bool = False) -> Fraction:
+    """min(values) (max with `highest`), exactly, comparing floats first (Fraction comparisons
+    are slow).
+
+    A fraction's float is correctly rounded, so x < y gives float(x) <= float(y): the exact
+    minimum is among the values whose float is the smallest, and only those are compared exactly.
+    """
+    pick = max if highest else min
+    floats = [float(value) for value in values]
+    extreme = pick(floats)
+    return pick(value for value, f in zip(values, floats, strict=True) if f == extreme)
+
+
 def benchmark(values: Iterable[Fraction], *, min_organisations: int = 3) -> Benchmark | None:
     """Benchmark a statement over organisation averages, each organisation weighing the same.
 
@@ -311,9 +336,9 @@ def benchmark(values: Iterable[Fraction], *, min_organisations: int = 3) -> Benc
     if len(values) < min_organisations:
         return None
     return Benchmark(
-        mean=sum(values, Fraction(0)) / len(values),
-        minimum=display(min(values)),
-        maximum=display(max(values)),
+        mean=exact_sum(values) / len(values),
+        minimum=display(exact_min(values)),
+        maximum=display(exact_min(values, highest=True)),
         organisations=len(values),
     )
 

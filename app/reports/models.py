@@ -19,3 +19,37 @@ class RoundSummary(SQLModel, table=True):
     n: int  # scores given (1-5)
     total: int  # sum of those scores
     dont_know: int  # "I do not know" answers
+
+
+class RoundResponses(SQLModel, table=True):
+    """A closed round's responses per respondent type, counted at close (one row per round).
+
+    The minimum criteria (rule 6) are settings, so the counts are kept rather than a verdict:
+    checking a round is then a plain comparison on one indexed row, not an aggregate over its
+    summary.
+    """
+
+    __tablename__ = "round_responses"
+
+    round_id: int = Field(foreign_key="evaluation_round.id", primary_key=True, ondelete="CASCADE")
+    self_assessment: int
+    nqsw: int
+    line_manager: int
+    other: int
+
+
+class RoundStatement(SQLModel, table=True):
+    """A closed round's organisation-level figures per statement, made at close from its summary.
+
+    `total` and `n` are over every respondent type; `anonymous_n` counts the scores of every type
+    but the self-assessment (rule 5 withholds a statement with fewer than k of them). Cohorts and
+    national results read these 32 rows per round instead of grouping the summary.
+    """
+
+    __tablename__ = "round_statement"
+
+    round_id: int = Field(foreign_key="evaluation_round.id", primary_key=True, ondelete="CASCADE")
+    statement_number: int = Field(primary_key=True)
+    n: int  # scores given (1-5), every respondent type
+    total: int  # sum of those scores
+    anonymous_n: int  # scores given by respondents other than the self-assessment

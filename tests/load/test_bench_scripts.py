@@ -27,7 +27,7 @@ def test_the_whole_bench_runs_in_small_mode_and_reports_four_ratios():
 
 def test_generated_summaries_equal_what_closing_a_round_writes():
     from app.db import build_engine
-    from app.reports.models import RoundSummary
+    from app.reports.models import RoundResponses, RoundStatement, RoundSummary
     from app.reports.summaries import summarise_round
 
     with throwaway_postgres("test_generate") as url:
@@ -39,11 +39,19 @@ def test_generated_summaries_equal_what_closing_a_round_writes():
                 columns = (RoundSummary.round_id, RoundSummary.statement_number,
                            RoundSummary.respondent_type, RoundSummary.n, RoundSummary.total,
                            RoundSummary.dont_know)
+                recorded = (
+                    (RoundStatement.round_id, RoundStatement.statement_number, RoundStatement.n,
+                     RoundStatement.total, RoundStatement.anonymous_n),
+                    (RoundResponses.round_id, RoundResponses.self_assessment, RoundResponses.nqsw,
+                     RoundResponses.line_manager, RoundResponses.other),
+                )
                 generated = set(session.exec(select(*columns)).all())
+                generated_recorded = [set(session.exec(select(*c)).all()) for c in recorded]
                 for round_id in dataset.rounds:
                     summarise_round(session=session, round_id=round_id)
                 session.flush()
                 by_service = set(session.exec(select(*columns)).all())
+                by_service_recorded = [set(session.exec(select(*c)).all()) for c in recorded]
                 session.rollback()
         finally:
             engine.dispose()
@@ -53,6 +61,8 @@ def test_generated_summaries_equal_what_closing_a_round_writes():
                 "SELECT conname FROM pg_constraint WHERE conrelid = 'rating'::regclass")}
 
     assert generated == by_service and generated
+    assert generated_recorded == by_service_recorded and all(generated_recorded)
+    assert len(generated_recorded[0]) == 6 * 32 and len(generated_recorded[1]) == 6
     assert ratings == dataset.ratings == 6 * 12 * 32
     # The keys set aside for the bulk load are back, under their own names.
     assert keys == {"pk_rating", "fk_rating_response_id_response", "ck_rating_score_range"}

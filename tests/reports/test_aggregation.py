@@ -15,6 +15,8 @@ from app.reports.aggregation import (
     benchmark,
     change,
     display,
+    exact_min,
+    exact_sum,
     highest_and_lowest,
     protect_statement,
     rag,
@@ -418,3 +420,11 @@ def test_no_previous_round_means_no_change():
 
     assert result.previous is None and result.change is None and result.rag_change is None
     assert result.current.average == Decimal("3.0")
+
+
+@given(st.lists(st.fractions(min_value=1, max_value=5, max_denominator=10**6), min_size=1,
+                max_size=40))
+def test_exact_sum_and_extremes_equal_the_plain_fraction_arithmetic(values):
+    assert exact_sum(values) == sum(values, Fraction(0))
+    assert exact_min(values) == min(values)
+    assert exact_min(values, highest=True) == max(values)
