@@ -35,6 +35,8 @@ assets: frontend/dist/.built
 
 setup: system $(VENV)/.installed assets
 
+# Survey links and QR codes use BASE_URL; by default, the address `make run` serves on.
+run: export BASE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(VENV)/bin/asye360 db upgrade
 	$(VENV)/bin/asye360 demo
