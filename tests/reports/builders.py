@@ -1,40 +1,21 @@
-"""Builders for report tests: organisations with closed rounds made of real responses."""
+"""Builders for report tests: closed rounds made of real responses with chosen ratings."""
 
-import itertools
 import random
 
 from sqlalchemy import insert
 from sqlmodel import Session
 
 from app.accounts.models import Organisation
-from app.db import utcnow
 from app.reports.summaries import summarise_round
-from app.rounds.models import Round, RoundLink
-from app.security import new_token
-from app.statements.loader import get_statement_sets
-from app.statements.service import record_set_use
+from app.rounds.models import Round
 from app.survey.models import Rating, Response
+from tests.builders import make_organisation, make_round
 
-SET_KEY = "child-and-family-2019"
+__all__ = ["make_closed_round", "make_organisation", "random_answers", "uniform_answers"]
+
 NUMBERS = tuple(range(1, 33))
-_names = itertools.count(1)
 
 Answers = dict[str, list[dict[int, int | None]]]  # respondent type -> responses
-
-
-def make_organisation(
-    session: Session, *, region="london", teaching_partnership=None, employer_type="local_authority"
-) -> Organisation:
-    organisation = Organisation(
-        name=f"Organisation {next(_names)}",
-        employer_type=employer_type,
-        region=region,
-        teaching_partnership=teaching_partnership,
-        programmes=["child_and_family", "adults"],
-    )
-    session.add(organisation)
-    session.commit()
-    return organisation
 
 
 def make_closed_round(
@@ -47,34 +28,17 @@ def make_closed_round(
     status="closed",
 ) -> Round:
     """A round with these responses, closed (and summarised) the way the service closes one."""
-    record_set_use(session=session, statement_set=get_statement_sets()[SET_KEY])
-    round_ = Round(
-        organisation_id=organisation.id,
-        programme=programme,
-        year=year,
-        statement_set=SET_KEY,
-        status=status,
-        opened_at=utcnow(),
-        closed_at=utcnow() if status == "closed" else None,
-    )
-    session.add(round_)
-    session.flush()
-    for respondent_type in ("nqsw", "line_manager", "other"):
-        session.add(
-            RoundLink(round_id=round_.id, respondent_type=respondent_type, token=new_token())
-        )
+    round_ = make_round(session, organisation=organisation, programme=programme, year=year,
+                        status=status)
     for respondent_type, responses in answers.items():
         for ratings in responses:
             response = Response(round_id=round_.id, respondent_type=respondent_type)
             session.add(response)
             session.flush()
-            session.execute(
-                insert(Rating),
-                [
-                    {"response_id": response.id, "statement_number": number, "score": score}
-                    for number, score in ratings.items()
-                ],
-            )
+            session.execute(insert(Rating), [
+                {"response_id": response.id, "statement_number": number, "score": score}
+                for number, score in ratings.items()
+            ])
     if status == "closed":
         summarise_round(session=session, round_id=round_.id)
     session.commit()

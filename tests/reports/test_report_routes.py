@@ -8,34 +8,12 @@ import pytest
 from pypdf import PdfReader
 
 from app.accounts.models import User
-from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, issue_token
-from app.security import hash_password
+from tests.builders import api_headers, make_user
+from tests.builders import sign_in as sign_in_page
 from tests.html import assert_good_page
 from tests.reports.builders import make_closed_round, make_organisation, random_answers
 
 FORMATS = ("", ".csv", ".pdf")
-
-
-def make_user(session, *, role="employer", organisation=None) -> User:
-    user = User(
-        email=f"{role}{random.random()}@example.org",
-        role=role,
-        password_hash=hash_password("not-used-here-1"),
-        organisation_id=organisation.id if organisation else None,
-    )
-    session.add(user)
-    session.commit()
-    return user
-
-
-def api_headers(user: User | None) -> dict[str, str]:
-    if user is None:
-        return {}
-    return {"Authorization": f"Bearer {issue_token(user=user, kind=ACCESS_TOKEN).token}"}
-
-
-def sign_in_page(client, user: User) -> None:
-    client.cookies.set("asye360_session", issue_token(user=user, kind=SESSION_TOKEN).token)
 
 
 @pytest.fixture
