@@ -116,6 +116,20 @@ class CohortRound:
     means: dict[int, Fraction] = field(default_factory=dict)
 
 
+def _in_cohort(*, year: str, programme: str, statement_set: str, settings: Settings):
+    """Rule 7's cohort: qualifying closed rounds of one year, programme and statement set.
+
+    The query must join RoundResponses (the criteria read its counts).
+    """
+    return (
+        Round.year == year,
+        Round.programme == programme,
+        Round.statement_set == statement_set,
+        Round.status == "closed",
+        meets_minimum_criteria(settings),
+    )
+
+
 def cohort_rounds(
     *, session: Session, year: str, programme: str, statement_set: str, settings: Settings
 ) -> list[CohortRound]:
@@ -140,13 +154,8 @@ def cohort_rounds(
         .join(RoundResponses, RoundResponses.round_id == Round.id)
         .join(Organisation, Organisation.id == Round.organisation_id)
         .join(RoundStatement, RoundStatement.round_id == Round.id)
-        .where(
-            Round.year == year,
-            Round.programme == programme,
-            Round.statement_set == statement_set,
-            Round.status == "closed",
-            meets_minimum_criteria(settings),
-        )
+        .where(*_in_cohort(year=year, programme=programme, statement_set=statement_set,
+                           settings=settings))
     )
     rounds: dict[int, CohortRound] = {}
     for round_id, org_id, region, tp, employer_type, number, total, n, anonymous in rows:
@@ -193,13 +202,8 @@ def cohort_cells(
         )
         .join(Round, Round.id == RoundSummary.round_id)
         .join(RoundResponses, RoundResponses.round_id == Round.id)
-        .where(
-            Round.year == year,
-            Round.programme == programme,
-            Round.statement_set == statement_set,
-            Round.status == "closed",
-            meets_minimum_criteria(settings),
-        )
+        .where(*_in_cohort(year=year, programme=programme, statement_set=statement_set,
+                           settings=settings))
     )
     cells: dict[int, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
     for round_id, number, respondent_type, n, total in rows:
