@@ -19,8 +19,15 @@ from app.rounds.models import Round
 from app.rounds.service import RoundError, get_self_assessment, save_self_assessment
 from app.statements.loader import StatementSet, Theme, get_statement_sets
 from app.survey.drafts import Draft, clear_draft, read_draft, write_draft
-from app.survey.forms import ThemeForm, answer_value, statement_field
+from app.survey.forms import answer_value, statement_field
 from app.survey.ratings import RatingsError
+from app.survey.steps import (
+    first_theme_missing,
+    next_step,
+    record_theme,
+    theme_links,
+    theme_or_404,
+)
 from app.templating import render
 
 router = APIRouter()
@@ -57,18 +64,10 @@ class _Page:
         self.draft = draft
 
     def theme(self, number: int) -> Theme:
-        themes = self.statement_set.themes
-        if not 1 <= number <= len(themes):
-            raise HTTPException(status_code=404)
-        return themes[number - 1]
+        return theme_or_404(self.statement_set, number)
 
     def first_theme_missing(self) -> int | None:
-        missing = set(self.draft.missing(self.statement_set))
-        return next(
-            (t.number for t in self.statement_set.themes
-             if any(s.number in missing for s in t.statements)),
-            None,
-        )
+        return first_theme_missing(self.statement_set, self.draft)
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -108,15 +107,14 @@ def save_theme(request: Request, round_: EmployerRound, session: SessionDep, num
     page = _Page(request, session, round_)
     theme = page.theme(number)
     returning = return_to == "check"
-    answers = ThemeForm.parse(form, theme=theme)
-    page.draft.ratings.update(answers.ratings)
+    answers = record_theme(form=form, theme=theme, draft=page.draft)
     if answers.errors:
         response = _render_theme(request, page, theme, selected=answers.selected,
                                  errors=answers.errors, returning=returning, status_code=422)
     else:
-        last = len(page.statement_set.themes)
-        following = "check" if returning or number == last else f"theme/{number + 1}"
-        response = _redirect(f"{page.base}/{following}")
+        count = len(page.statement_set.themes)
+        step = next_step(number=number, theme_count=count, returning=returning)
+        response = _redirect(f"{page.base}/{step}")
     write_draft(response, page.draft, path=page.base)
     return response
 
@@ -125,19 +123,15 @@ def _render_theme(request: Request, page: _Page, theme: Theme, *, selected: dict
                   errors: dict[str, str], returning: bool, status_code: int = 200
                   ) -> HTMLResponse:
     count = len(page.statement_set.themes)
-    if returning:
-        back = f"{page.base}/check"
-    elif theme.number == 1:
-        back = page.base
-    else:
-        back = f"{page.base}/theme/{theme.number - 1}"
+    action, back = theme_links(base=page.base, number=theme.number, returning=returning,
+                               first_back=page.base)
     return render(request, "rounds/self_assessment_theme.html", {
         "statement_set": page.statement_set,
         "theme": theme,
         "caption": f"Self-assessment: theme {theme.number} of {count}",
         "selected": selected,
         "errors": errors,
-        "form_action": f"{page.base}/theme/{theme.number}" + ("?return=check" if returning else ""),
+        "form_action": action,
         "back_link": back,
     }, status_code=status_code)
 

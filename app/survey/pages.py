@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
@@ -27,7 +27,7 @@ from app.survey.drafts import (
     read_draft,
     write_draft,
 )
-from app.survey.forms import CodeForm, ThemeForm, answer_value, statement_field
+from app.survey.forms import CodeForm, answer_value, statement_field
 from app.survey.service import (
     CodeAlreadyUsed,
     Survey,
@@ -40,6 +40,13 @@ from app.survey.service import (
     find_survey,
     find_survey_by_code,
     submit_response,
+)
+from app.survey.steps import (
+    first_theme_missing,
+    next_step,
+    record_theme,
+    theme_links,
+    theme_or_404,
 )
 from app.templating import render
 
@@ -111,17 +118,10 @@ class _Page:
     base: str
 
     def theme(self, number: int) -> Theme:
-        themes = self.survey.statement_set.themes
-        if not 1 <= number <= len(themes):
-            raise HTTPException(status_code=404)
-        return themes[number - 1]
+        return theme_or_404(self.survey.statement_set, number)
 
     def first_theme_missing(self) -> int | None:
-        missing = set(self.draft.missing(self.survey.statement_set))
-        for theme in self.survey.statement_set.themes:
-            if any(s.number in missing for s in theme.statements):
-                return theme.number
-        return None
+        return first_theme_missing(self.survey.statement_set, self.draft)
 
 
 def _page(request: Request, session: Session, token: str, *, answerable: bool = True) -> _Page:
@@ -226,16 +226,14 @@ def save_theme(
     page = _page(request, session, token)
     theme = page.theme(number)
     returning = return_to == "check"
-    answers = ThemeForm.parse(form, theme=theme)
-    page.draft.ratings.update(answers.ratings)
+    answers = record_theme(form=form, theme=theme, draft=page.draft)
     if answers.errors:
         response = _render_theme(request, page, theme, selected=answers.selected,
                                  errors=answers.errors, returning=returning, status_code=422)
     else:
-        last = len(page.survey.statement_set.themes)
-        following = "check" if returning or number == last else f"theme/{number + 1}"
-        response = _redirect(f"{page.base}/{following}")
-    # Kept even when some are missing, so going back does not lose what was answered.
+        count = len(page.survey.statement_set.themes)
+        step = next_step(number=number, theme_count=count, returning=returning)
+        response = _redirect(f"{page.base}/{step}")
     write_draft(response, page.draft, path=page.base)
     return response
 
@@ -251,13 +249,10 @@ def _render_theme(
     status_code: int = 200,
 ) -> HTMLResponse:
     count = len(page.survey.statement_set.themes)
-    action = f"{page.base}/theme/{theme.number}" + ("?return=check" if returning else "")
-    if returning:
-        back = f"{page.base}/check"
-    elif theme.number == 1:
-        back = f"{page.base}/start" if page.survey.code else page.base
-    else:
-        back = f"{page.base}/theme/{theme.number - 1}"
+    action, back = theme_links(
+        base=page.base, number=theme.number, returning=returning,
+        first_back=f"{page.base}/start" if page.survey.code else page.base,
+    )
     return render(
         request,
         "survey/theme.html",
