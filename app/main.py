@@ -6,7 +6,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
 from app import health
@@ -59,12 +60,14 @@ def create_app() -> FastAPI:
     app.add_middleware(SecurityMiddleware)
     install_error_handlers(app)
 
+    # Only a lost, locked or saturated database is "busy"; any other database error is a bug
+    # and goes to the 500 handler, so it is not hidden behind a retry.
     @app.exception_handler(OperationalError)
-    @app.exception_handler(DBAPIError)
-    async def database_unavailable(request: Request, exc: DBAPIError):
-        # A lost or busy database is the service's trouble, not the caller's: say so, and ask
-        # for a retry, instead of a 500 that looks like a bug.
-        log.warning("database unavailable: %s", type(exc.orig).__name__ if exc.orig else exc)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(PoolTimeout)
+    async def database_unavailable(request: Request, exc: Exception):
+        # The service's trouble, not the caller's: say so, and ask for a retry.
+        log.warning("database unavailable: %s", type(getattr(exc, "orig", None) or exc).__name__)
         return JSONResponse(
             {"detail": "The service is busy. Try again in a few seconds."},
             status_code=503,

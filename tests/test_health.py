@@ -19,3 +19,38 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+def _app_raising(error: Exception):
+    from app.main import create_app
+
+    app = create_app()
+
+    @app.get("/api/v1/test-raise")
+    def boom():
+        raise error
+
+    return app
+
+
+def test_a_lost_or_saturated_database_is_a_503_with_retry_after(engine):
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    for error in (OperationalError("x", {}, Exception("server closed the connection")),
+                  PoolTimeout("QueuePool limit reached")):
+        with TestClient(_app_raising(error), raise_server_exceptions=False) as client:
+            response = client.get("/api/v1/test-raise")
+        assert response.status_code == 503
+        assert response.headers["retry-after"] and "busy" in response.json()["detail"]
+
+
+def test_any_other_database_error_is_a_500_not_a_busy_signal(engine):
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import IntegrityError
+
+    error = IntegrityError("insert", {}, Exception("duplicate key"))
+    with TestClient(_app_raising(error), raise_server_exceptions=False) as client:
+        response = client.get("/api/v1/test-raise")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Internal server error"}
