@@ -35,10 +35,18 @@ def verify_password(password: str, hashed: str | None) -> bool:
     return password_hash.verify(password, hashed)
 
 
-def create_token(*, subject: str, kind: str, minutes: int) -> str:
+def create_token(
+    *, subject: str, kind: str, minutes: int, claims: dict[str, Any] | None = None
+) -> str:
     now = datetime.now(UTC)
-    claims = {"sub": subject, "kind": kind, "iat": now, "exp": now + timedelta(minutes=minutes)}
-    return jwt.encode(claims, get_settings().secret_key, algorithm=ALGORITHM)
+    payload = {
+        **(claims or {}),
+        "sub": subject,
+        "kind": kind,
+        "iat": now,
+        "exp": now + timedelta(minutes=minutes),
+    }
+    return jwt.encode(payload, get_settings().secret_key, algorithm=ALGORITHM)
 
 
 def decode_token(token: str, *, kind: str) -> dict[str, Any]:

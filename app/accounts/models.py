@@ -29,6 +29,9 @@ class User(SQLModel, table=True):
         default=None, foreign_key="organisation.id", index=True, ondelete="CASCADE"
     )
     created_at: datetime = Field(default_factory=utcnow)
+    # Page sessions carry the version they were issued under; signing out moves it on, so every
+    # copy of an earlier session cookie stops working, not just the one in that browser.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     @property
     def is_national(self) -> bool:

@@ -14,6 +14,7 @@ from app.accounts.service import (
     AccountError,
     EmailInUse,
     TooManyAttempts,
+    end_sessions,
     issue_token,
     register_organisation,
     sign_in,
@@ -163,7 +164,10 @@ async def sign_in_submit(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/sign-out")
-def sign_out() -> Response:
+def sign_out(request: Request, session: SessionDep) -> Response:
+    user = getattr(request.state, "user", None)
+    if user is not None:
+        end_sessions(session=session, user_id=user.id)
     response = redirect("/")
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
                            secure=get_settings().environment == "production")

@@ -122,6 +122,19 @@ def test_sign_out_ends_the_session(client, employer):
     assert client.get("/dashboard", follow_redirects=False).status_code == 303
 
 
+def test_a_copy_of_the_session_cookie_stops_working_once_the_user_signs_out(client, employer):
+    post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD})
+    stolen = client.cookies.get(SESSION_COOKIE)
+
+    post_form(client, "/sign-out", follow_redirects=False)
+    client.cookies.set(SESSION_COOKIE, stolen)
+
+    assert client.get("/dashboard", follow_redirects=False).status_code == 303
+    client.cookies.clear()  # signing in again gives a session that works
+    post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD})
+    assert client.get("/dashboard", follow_redirects=False).status_code == 200
+
+
 @pytest.mark.parametrize("url", ["/sign-in", "/sign-out", "/register"])
 def test_a_form_without_the_csrf_token_is_refused(client, employer, url):
     csrf_token(client)  # the visitor has the cookie, but the form does not carry the token
