@@ -150,6 +150,22 @@ def add_response(
     return response
 
 
+def add_answers(
+    session: Session, *, round_: Round, answers: Mapping[str, list[Mapping[int, int | None]]]
+) -> None:
+    """Store responses with chosen ratings: respondent type -> one {statement: score} each
+    (None is "I do not know"). The caller commits (and summarises a closed round)."""
+    for respondent_type, responses in answers.items():
+        for ratings in responses:
+            response = Response(round_id=round_.id, respondent_type=respondent_type)
+            session.add(response)
+            session.flush()
+            session.execute(insert(Rating), [
+                {"response_id": response.id, "statement_number": number, "score": score}
+                for number, score in ratings.items()
+            ])
+
+
 # Signing in, for client tests
 
 

@@ -2,7 +2,6 @@
 
 import itertools
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from app.accounts.models import Organisation
@@ -12,7 +11,7 @@ from app.reports.summaries import summarise_round
 from app.rounds.models import Round
 from app.statements.loader import StatementSet, get_statement_sets
 from app.statements.service import record_set_use
-from app.survey.models import Rating, Response
+from tests.builders import add_answers
 
 SET_KEY = "child-and-family-2019"
 NUMBERS = tuple(range(1, 33))
@@ -52,15 +51,7 @@ def make_round(
     )
     session.add(round_)
     session.flush()
-    for respondent_type, responses in (answers or {}).items():
-        for ratings in responses:
-            response = Response(round_id=round_.id, respondent_type=respondent_type)
-            session.add(response)
-            session.flush()
-            session.execute(insert(Rating), [
-                {"response_id": response.id, "statement_number": number, "score": score}
-                for number, score in ratings.items()
-            ])
+    add_answers(session, round_=round_, answers=answers or {})
     if status == "closed":
         summarise_round(session=session, round_id=round_.id)
     session.commit()

@@ -2,14 +2,12 @@
 
 import random
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from app.accounts.models import Organisation
 from app.reports.summaries import summarise_round
 from app.rounds.models import Round
-from app.survey.models import Rating, Response
-from tests.builders import make_organisation, make_round
+from tests.builders import add_answers, make_organisation, make_round
 
 __all__ = ["make_closed_round", "make_organisation", "random_answers", "uniform_answers"]
 
@@ -30,15 +28,7 @@ def make_closed_round(
     """A round with these responses, closed (and summarised) the way the service closes one."""
     round_ = make_round(session, organisation=organisation, programme=programme, year=year,
                         status=status)
-    for respondent_type, responses in answers.items():
-        for ratings in responses:
-            response = Response(round_id=round_.id, respondent_type=respondent_type)
-            session.add(response)
-            session.flush()
-            session.execute(insert(Rating), [
-                {"response_id": response.id, "statement_number": number, "score": score}
-                for number, score in ratings.items()
-            ])
+    add_answers(session, round_=round_, answers=answers)
     if status == "closed":
         summarise_round(session=session, round_id=round_.id)
     session.commit()
