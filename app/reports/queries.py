@@ -49,30 +49,6 @@ def response_counts(*, session: Session, round_id: int) -> dict[str, int]:
     return counts
 
 
-def summary_response_counts(*, year: str | None = None, programme: str | None = None):
-    """Responses per closed round and type, read from its summary (of one year and programme,
-    when given: then only those rounds' rows are read, not every year's).
-
-    Every response answers every statement (a score or "I do not know"), so any statement's
-    n + dont_know is the number of responses of that type.
-    """
-    query = select(
-        RoundSummary.round_id,
-        RoundSummary.respondent_type,
-        func.max(RoundSummary.n + RoundSummary.dont_know).label("responses"),
-    )
-    if year is not None or programme is not None:
-        query = query.join(Round, Round.id == RoundSummary.round_id)
-        if year is not None:
-            query = query.where(Round.year == year)
-        if programme is not None:
-            query = query.where(Round.programme == programme)
-    return (
-        query.group_by(RoundSummary.round_id, RoundSummary.respondent_type)
-        .subquery("responses_by_type")
-    )
-
-
 def meets_minimum_criteria(settings: Settings):
     """The minimum criteria (rule 6) on a closed round's recorded response counts: a plain
     condition on `round_responses`, for a query that joins it."""
