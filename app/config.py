@@ -1,15 +1,18 @@
 """Settings from the environment, validated once at start."""
 
+from email.utils import getaddresses
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRET_KEY = "change-me-this-is-only-for-development"
 MIN_SECRET_KEY_LENGTH = 32
+# `.invalid` can never be delivered to (RFC 2606): fine for the outbox, refused for real SMTP.
+DEFAULT_MAIL_FROM = "ASYE 360 <no-reply@asye360.invalid>"
 
 
 class Settings(BaseSettings):
@@ -40,6 +43,34 @@ class Settings(BaseSettings):
     # A whole organisation may answer from behind one address, so this is a ceiling, not a quota.
     submissions_per_link_per_minute: int = 600
 
+    # Email (PRODUCT.md §6): SMTP when SMTP_HOST is set, otherwise .eml files in OUTBOX_DIR.
+    smtp_host: str | None = None
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    mail_from: str = DEFAULT_MAIL_FROM
+    outbox_dir: Path = ROOT / "outbox"
+    # A temporary failure (4xx reply, lost connection, timeout) is tried again after
+    # backoff, 2 × backoff, … seconds; the timeout bounds one whole attempt.
+    smtp_attempts: int = Field(default=3, ge=1, le=10)
+    smtp_backoff_seconds: float = Field(default=2.0, ge=0, le=60)
+    smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
+
+    @field_validator("smtp_host", "smtp_username", mode="before")
+    @classmethod
+    def empty_means_unset(cls, value: object) -> object:
+        # `SMTP_HOST=` in a .env file means "no server", as leaving it out does.
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("mail_from")
+    @classmethod
+    def mail_from_is_one_address(cls, value: str) -> str:
+        addresses = getaddresses([value])
+        if len(addresses) != 1 or "@" not in addresses[0][1] or any(c in value for c in "\r\n"):
+            raise ValueError('MAIL_FROM must be one address, such as "ASYE 360 <asye@example.org>"')
+        return value
+
     @model_validator(mode="after")
     def refuse_weak_secret_in_production(self) -> "Settings":
         if self.environment == "production" and (
@@ -50,6 +81,14 @@ class Settings(BaseSettings):
                 f"{MIN_SECRET_KEY_LENGTH} characters in production "
                 '(for example: python -c "import secrets; print(secrets.token_urlsafe(48))")'
             )
+        return self
+
+    @model_validator(mode="after")
+    def refuse_placeholder_sender_in_production(self) -> "Settings":
+        if self.environment == "production" and self.smtp_host and (
+            self.mail_from == DEFAULT_MAIL_FROM
+        ):
+            raise ValueError("MAIL_FROM must be set to the service's own address in production")
         return self
 
     @property
