@@ -1,12 +1,17 @@
 """Test set-up: each run gets its own migrated database; each test starts with empty tables."""
 
 import os
+import tempfile
 
 # Settings are read from the environment once; set them before the app is imported anywhere.
 os.environ["ENVIRONMENT"] = "test"
 os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-for-hs256"
 os.environ.setdefault("RATE_LIMITS", "on")
 os.environ["BASE_URL"] = "http://testserver"
+# No test sends real mail or writes to the repository's outbox unless a fixture says where
+# (tests/smtp.py: `smtp_server`, `outbox`); an empty SMTP_HOST also overrides a developer's .env.
+os.environ["SMTP_HOST"] = ""
+os.environ["OUTBOX_DIR"] = os.path.join(tempfile.gettempdir(), f"asye360-test-outbox-{os.getpid()}")
 
 from collections.abc import Iterator
 
@@ -17,6 +22,8 @@ from sqlalchemy import delete
 from sqlmodel import Session, SQLModel
 
 from tests.databases import throwaway_database
+
+pytest_plugins = ["tests.smtp"]
 
 # Property tests judge correctness, not speed: on a busy two-core machine (CI runs two workers
 # beside PostgreSQL) generation can be slow, which must not fail a run.
