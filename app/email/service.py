@@ -30,15 +30,6 @@ _REFERENCE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 @dataclass(frozen=True)
-class OutgoingEmail:
-    """A composed message and what the logs may say about it."""
-
-    template: str
-    reference: str
-    message: EmailMessage
-
-
-@dataclass(frozen=True)
 class Delivery:
     """What became of one message. `delivered` is what timed work records to stay idempotent."""
 
@@ -48,6 +39,26 @@ class Delivery:
     # SMTP attempts made; 0 when the message went to the outbox (or never reached a server).
     attempts: int = 0
     outbox_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class OutgoingEmail:
+    """A composed message and what the logs may say about it."""
+
+    template: str
+    reference: str
+    message: EmailMessage
+
+    def outcome(
+        self, *, delivered: bool, attempts: int = 0, outbox_path: Path | None = None
+    ) -> Delivery:
+        return Delivery(
+            template=self.template,
+            reference=self.reference,
+            delivered=delivered,
+            attempts=attempts,
+            outbox_path=outbox_path,
+        )
 
 
 def new_reference() -> str:
@@ -114,13 +125,8 @@ def deliver_email(email: OutgoingEmail) -> Delivery:
             return _write_to_outbox(email, settings)
         return _run(_send_with_retries(email, settings))
     except Exception as error:  # the last guard: a send must never fail its caller
-        log.error(
-            "email %s ref %s not delivered: %s",
-            email.template,
-            email.reference,
-            describe_failure(error),
-        )
-        return Delivery(template=email.template, reference=email.reference, delivered=False)
+        _log(logging.ERROR, email, "not delivered: %s", describe_failure(error))
+        return email.outcome(delivered=False)
 
 
 def describe_delivery() -> str:
@@ -140,16 +146,10 @@ def _write_to_outbox(email: OutgoingEmail, settings: Settings) -> Delivery:
     )
     # A production service writing its emails to disk has lost its SMTP settings: say so loudly.
     level = logging.WARNING if settings.environment == "production" else logging.INFO
-    log.log(
-        level,
-        "email %s ref %s written to the outbox folder %s (SMTP_HOST is not set)",
-        email.template,
-        email.reference,
-        settings.outbox_dir,
+    _log(
+        level, email, "written to the outbox folder %s (SMTP_HOST is not set)", settings.outbox_dir
     )
-    return Delivery(
-        template=email.template, reference=email.reference, delivered=True, outbox_path=path
-    )
+    return email.outcome(delivered=True, outbox_path=path)
 
 
 async def _send_with_retries(email: OutgoingEmail, settings: Settings) -> Delivery:
@@ -160,25 +160,15 @@ async def _send_with_retries(email: OutgoingEmail, settings: Settings) -> Delive
         except Exception as error:
             failure = describe_failure(error)
             if not is_temporary(error) or attempt == attempts:
-                log.error(
-                    "email %s ref %s not delivered after %d attempt(s): %s",
-                    email.template,
-                    email.reference,
-                    attempt,
-                    failure,
+                _log(
+                    logging.ERROR, email, "not delivered after %d attempt(s): %s", attempt, failure
                 )
-                return Delivery(
-                    template=email.template,
-                    reference=email.reference,
-                    delivered=False,
-                    attempts=attempt,
-                )
+                return email.outcome(delivered=False, attempts=attempt)
             wait = settings.smtp_backoff_seconds * 2 ** (attempt - 1)
-            log.warning(
-                "email %s ref %s: temporary failure on attempt %d of %d (%s); "
-                "trying again in %.1f s",
-                email.template,
-                email.reference,
+            _log(
+                logging.WARNING,
+                email,
+                "temporary failure on attempt %d of %d (%s); trying again in %.2g s",
                 attempt,
                 attempts,
                 failure,
@@ -186,19 +176,14 @@ async def _send_with_retries(email: OutgoingEmail, settings: Settings) -> Delive
             )
             await asyncio.sleep(wait)
         else:
-            log.info(
-                "email %s ref %s sent by SMTP on attempt %d",
-                email.template,
-                email.reference,
-                attempt,
-            )
-            return Delivery(
-                template=email.template,
-                reference=email.reference,
-                delivered=True,
-                attempts=attempt,
-            )
+            _log(logging.INFO, email, "sent by SMTP on attempt %d", attempt)
+            return email.outcome(delivered=True, attempts=attempt)
     raise AssertionError("unreachable: the last attempt returns")
+
+
+def _log(level: int, email: OutgoingEmail, what: str, *args: object) -> None:
+    # Every line names the template and the reference, and nothing else about the message.
+    log.log(level, "email %s ref %s " + what, email.template, email.reference, *args)
 
 
 def _run(work: Coroutine[Any, Any, Delivery]) -> Delivery:
