@@ -76,10 +76,13 @@ def record_statement_set(url: str) -> None:
 
 def load_national(
     url: str, *, organisations: int, years: int, respondents: int, seed: int = 2026,
-    console: Console | None = None,
+    console: Console | None = None, tag: str | None = None,
 ) -> Dataset:
     """`organisations` organisations, each with a closed round in each of `years` years and
-    `respondents` responses per round (the self-assessment one of them), summarised."""
+    `respondents` responses per round (the self-assessment one of them), summarised.
+
+    Organisation names carry `tag` (random by default), so that several loads into one database
+    can be told apart; a fixed tag makes a load into a new database the same every time."""
     console = console or Console()
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -87,7 +90,8 @@ def load_national(
     dataset = Dataset()
     with psycopg.connect(libpq_url(url), autocommit=False) as conn:
         _fast_session(conn)
-        dataset.organisations = _copy_organisations(conn, organisations, rng)
+        dataset.organisations = _copy_organisations(conn, organisations, rng,
+                                                    tag=tag or uuid.uuid4().hex[:8])
         dataset.rounds = _copy_rounds(conn, dataset.organisations, academic_years(years))
         conn.commit()
     _load_responses(url, dataset, {r: respondents for r in dataset.rounds}, rng, console)
@@ -190,11 +194,12 @@ def _reference_keys(name: str) -> list[str]:
     return get_reference().keys(name)
 
 
-def _copy_organisations(conn: psycopg.Connection, count: int, rng: random.Random) -> list[int]:
+def _copy_organisations(
+    conn: psycopg.Connection, count: int, rng: random.Random, *, tag: str
+) -> list[int]:
     regions = _reference_keys("regions")
     partnerships = _reference_keys("teaching_partnerships")
     employer_types = _reference_keys("employer_types")
-    tag = uuid.uuid4().hex[:8]
     programmes = json.dumps([PROGRAMME])
     with conn.cursor().copy(
         "COPY organisation (name, employer_type, region, teaching_partnership, programmes, "
