@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from app.config import get_settings
+from app.core.templating import render, templates
 from app.main import create_app
-from app.templating import render, templates
 from tests.html import assert_good_page
 
 CROWN_PATH_START = "M33.1,9.8"  # first path of the Tudor crown in GOV.UK Frontend's logo

@@ -8,9 +8,10 @@ import pytest
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation
+from app.lifecycle.models import Round
 from app.ratelimit import limiter
-from app.rounds.models import Round, RoundLink
-from app.survey.service import create_codes
+from app.survey.codes import create_codes
+from app.survey.models import RoundLink
 from tests.builders import (
     PASSWORD,
     add_response,

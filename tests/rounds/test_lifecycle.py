@@ -4,18 +4,18 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from app.lifecycle.models import Round
+from app.lifecycle.service import RoundConflict
 from app.reports.models import RoundSummary
 from app.rounds import service
-from app.rounds.models import Round, RoundLink
 from app.rounds.service import (
-    RoundConflict,
     RoundInvalid,
     close_round,
     create_round,
     open_round,
 )
 from app.statements.models import StatementSetRecord
-from app.survey.models import IdempotencyRecord
+from app.survey.models import IdempotencyRecord, RoundLink
 from tests.builders import (
     add_response,
     api_headers,

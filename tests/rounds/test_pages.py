@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.rounds.models import Round
-from app.rounds.service import get_self_assessment
-from app.rounds.years import academic_year_of
+from app.lifecycle.models import Round
+from app.lifecycle.years import academic_year_of
 from app.statements.loader import get_statement_sets
+from app.survey.codes import hash_code
 from app.survey.models import InvitationCode
-from app.survey.service import hash_code
+from app.survey.service import get_self_assessment
 from tests.builders import (
     SET_KEY,
     make_employer,

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from app.survey import drafts
 from app.survey.drafts import DRAFT_COOKIE, Draft, read_draft, write_draft
 from app.survey.forms import CodeForm, ThemeForm
-from tests.survey.builders import statement_set
+from tests.builders import statement_set
 
 THEME = statement_set().themes[1]  # statements 20–24
 VALID = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "dont_know": None}
