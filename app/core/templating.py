@@ -16,7 +16,7 @@ from jinja2.utils import missing
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from app.config import ROOT
+from app.config import ROOT, get_settings
 from app.statements.reference import get_reference
 
 
@@ -81,6 +81,8 @@ def label(key: str | None, list_name: str) -> str:
 
 environment.filters["signed"] = signed
 environment.filters["label"] = label
+# Words that depend on a setting read it: `{{ settings().small_group_k }}`, never a literal.
+environment.globals["settings"] = get_settings
 templates = Jinja2Templates(env=environment)
 
 

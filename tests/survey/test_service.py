@@ -32,6 +32,14 @@ from tests.builders import (
 )
 
 
+def one_code(session, respondent_type: str = "nqsw") -> str:
+    """An open round of a new organisation, and one single-use code of it."""
+    made = make_survey_round(session)
+    [code] = create_codes(session=session, round_id=made.round.id,
+                          respondent_type=respondent_type, count=1)
+    return code
+
+
 def submit(session, token, ratings, key=None):
     survey = find_survey(session=session, token=token)
     return submit_response(session=session, survey=survey, ratings=ratings, idempotency_key=key)
@@ -235,8 +243,7 @@ def test_a_code_stores_one_response_and_is_then_used(session):
 
 
 def test_a_used_code_refuses_even_when_read_before_it_was_used(session):
-    made = make_survey_round(session)
-    [code] = create_codes(session=session, round_id=made.round.id, respondent_type="nqsw", count=1)
+    code = one_code(session)
     first = find_survey_by_code(session=session, code=code)
     second = find_survey_by_code(session=session, code=code)  # both read it unused
 
@@ -249,8 +256,7 @@ def test_a_used_code_refuses_even_when_read_before_it_was_used(session):
 
 
 def test_a_double_submission_with_a_code_is_one_response_not_a_refusal(session):
-    made = make_survey_round(session)
-    [code] = create_codes(session=session, round_id=made.round.id, respondent_type="nqsw", count=1)
+    code = one_code(session)
 
     for _ in range(2):
         survey = find_survey_by_code(session=session, code=code)
@@ -261,8 +267,7 @@ def test_a_double_submission_with_a_code_is_one_response_not_a_refusal(session):
 
 
 def test_a_refused_code_response_leaves_the_code_unused(session):
-    made = make_survey_round(session)
-    [code] = create_codes(session=session, round_id=made.round.id, respondent_type="nqsw", count=1)
+    code = one_code(session)
     survey = find_survey_by_code(session=session, code=code)
 
     with pytest.raises(RatingsError):
