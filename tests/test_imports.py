@@ -130,3 +130,20 @@ def test_no_package_under_app_imports_another_in_a_loop():
 
     assert {"app.rounds", "app.survey", "app.reports", "app.lifecycle"} <= set(packages)
     assert cycles(packages) == []
+
+
+# The order of README's layout: each imports only those before it.
+LAYERS = (
+    "app", "app.vocabulary", "app.errors", "app.config", "app.db", "app.security",
+    "app.ratelimit", "app.statements", "app.core", "app.accounts", "app.lifecycle", "app.survey",
+    "app.reports", "app.national", "app.rounds", "app.models", "app.demo", "app.cli", "app.main",
+)
+
+
+def test_each_package_imports_only_those_before_it_in_the_readme_layout():
+    packages = package_graph(module_graph())
+
+    assert set(packages) == set(LAYERS), "add a new package to LAYERS (and README's layout)"
+    upward = {(package, imported) for package, targets in packages.items()
+              for imported in targets if LAYERS.index(imported) > LAYERS.index(package)}
+    assert upward == set()
