@@ -89,16 +89,7 @@ def register(request: Request, session: SessionDep, data: FormDep) -> Response:
     if form is None:
         return _register_page(request, values, errors, status_code=422)
     try:
-        _, user = register_organisation(
-            session=session,
-            name=form.name,
-            employer_type=form.employer_type,
-            region=form.region,
-            teaching_partnership=form.teaching_partnership,
-            programmes=form.programmes,
-            email=form.email,
-            password=form.password,
-        )
+        _, user = register_organisation(session=session, **form.model_dump())
     except DomainError as error:
         return _register_page(
             request, values, {error.field or "email": error.message}, status_code=error.status
