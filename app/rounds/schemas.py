@@ -10,11 +10,12 @@ from app.core.forms import Stripped, problem
 from app.lifecycle.years import academic_year_of, is_academic_year, next_year
 from app.rounds.service import RoundOverview
 from app.statements.reference import get_reference
+from app.survey.codes import MAX_CODES_PER_BATCH
 from app.vocabulary import RoundStatus
 
 FIRST_YEAR = "2018-19"  # the national evaluation tool's first year
 MAX_EXPECTED = 10_000
-MAX_CODES = 1000
+MAX_CODES = MAX_CODES_PER_BATCH  # per type, per request
 
 # Responses documented on every round route, by status.
 API_ERRORS: dict[int | str, dict[str, Any]] = {
