@@ -4,6 +4,7 @@ import typer
 from rich.console import Console
 
 from app.config import ROOT
+from app.vocabulary import Role
 
 app = typer.Typer(
     help="ASYE 360: the 360-degree organisational evaluation of ASYE programmes.",
@@ -68,13 +69,14 @@ def create_national_user(
     """Create an account for the national team (sees every organisation; bearer API access)."""
     from sqlmodel import Session
 
-    from app.accounts.service import AccountError, create_user
+    from app.accounts.service import create_user
     from app.db import get_engine
+    from app.errors import DomainError
 
     with Session(get_engine()) as session:
         try:
-            create_user(session=session, email=email, password=password, role="national")
-        except AccountError as error:
+            create_user(session=session, email=email, password=password, role=Role.NATIONAL)
+        except DomainError as error:
             console.print(f"[red]{error}[/red]")
             raise typer.Exit(code=1) from error
     console.print(f"[green]National user {email} created.[/green]")

@@ -1,25 +1,28 @@
-"""A realistic demo data set: organisations, two closed years, an open round, demo sign-ins."""
+"""A realistic demo data set: organisations, two closed years, an open round, demo sign-ins.
+
+Everything goes through the services a person's clicks would use: organisations and accounts
+are created, rounds are created, opened, answered (the survey's own submissions and
+self-assessment) and closed, so the demo cannot drift from what the product does.
+"""
 
 import random
-from dataclasses import dataclass
 from datetime import date
 
 from rich.console import Console
 from rich.progress import Progress
-from sqlalchemy import insert
 from sqlmodel import Session, select
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import Organisation
+from app.accounts.service import add_organisation, create_user
 from app.config import get_settings
-from app.db import get_engine, utcnow
-from app.reports.summaries import summarise_round
-from app.rounds.models import Round, RoundLink
-from app.rounds.years import academic_year_of, previous_year
-from app.security import hash_password, new_token
-from app.statements.loader import latest_set_for
-from app.statements.reference import ANONYMOUS_TYPES
-from app.statements.service import record_set_use
-from app.survey.models import Rating, Response
+from app.db import get_engine
+from app.lifecycle.models import Round
+from app.lifecycle.years import academic_year_of, previous_year
+from app.rounds.service import close_round, create_round, open_round
+from app.statements.loader import get_statement_sets
+from app.survey.models import RoundLink
+from app.survey.service import find_survey, save_self_assessment, submit_response
+from app.vocabulary import SELF_ASSESSMENT, Programme, RespondentType, Role
 
 DEMO_EMPLOYER_EMAIL = "lead@riverside.example.org"
 DEMO_EMPLOYER_PASSWORD = "riverside-demo-2026"
@@ -113,13 +116,7 @@ class DemoExists(Exception):
     """The database already has organisations: the demo loads only into an empty one."""
 
 
-@dataclass
-class _Org:
-    organisation: Organisation
-    quality: float
-
-
-def _organisations() -> list[Organisation]:
+def _organisations(session: Session) -> list[Organisation]:
     types = [t for t, count in _EMPLOYER_MIX for _ in range(count)]
     organisations = []
     for index, place in enumerate(_PLACES):
@@ -135,16 +132,12 @@ def _organisations() -> list[Organisation]:
             "school": "Academy Trust",
             "other": "Family Services",
         }[employer_type]
-        programmes = ["child_and_family"] if index % 3 else ["adults", "child_and_family"]
-        organisations.append(
-            Organisation(
-                name=f"{place} {suffix}",
-                employer_type=employer_type,
-                region=region,
-                teaching_partnership=partnership,
-                programmes=programmes,
-            )
-        )
+        programmes = ([Programme.CHILD_AND_FAMILY] if index % 3
+                      else [Programme.ADULTS, Programme.CHILD_AND_FAMILY])
+        organisations.append(add_organisation(
+            session=session, name=f"{place} {suffix}", employer_type=employer_type,
+            region=region, teaching_partnership=partnership, programmes=programmes,
+        ))
     return organisations
 
 
@@ -152,94 +145,46 @@ def _score(rng: random.Random, *, base: float, effect: float) -> int:
     return max(1, min(5, round(rng.gauss(base + effect, 0.75))))
 
 
-def _add_response(
-    session: Session,
-    rng: random.Random,
-    *,
-    round_: Round,
-    respondent_type: str,
-    numbers: tuple[int, ...],
-    quality: float,
-) -> None:
-    response = Response(round_id=round_.id, respondent_type=respondent_type)
-    session.add(response)
-    session.flush()
-    rows = []
+def _ratings(
+    rng: random.Random, *, respondent_type: str, numbers: tuple[int, ...], quality: float
+) -> dict[str, int | None]:
+    """One respondent's answers, as the API takes them: typical scores around the national
+    pattern, this organisation's quality and the respondent type's usual view."""
+    ratings: dict[str, int | None] = {}
     for number in numbers:
         dont_know = (
             0.03 if respondent_type != "nqsw" else (0.25 if number in _HARD_FOR_NQSW else 0.06)
         )
-        if respondent_type != "self_assessment" and rng.random() < dont_know:
-            score = None
+        if respondent_type != SELF_ASSESSMENT and rng.random() < dont_know:
+            ratings[str(number)] = None
         else:
             base = _STATEMENT_BASE.get(number, 4.1) + quality
-            score = _score(rng, base=base, effect=_TYPE_EFFECT[respondent_type])
-        rows.append({"response_id": response.id, "statement_number": number, "score": score})
-    session.execute(insert(Rating), rows)
+            ratings[str(number)] = _score(rng, base=base, effect=_TYPE_EFFECT[respondent_type])
+    return ratings
 
 
-def _make_round(
-    session: Session,
-    *,
-    organisation: Organisation,
-    programme: str,
-    year: str,
-    status: str,
-    expected: dict[str, int],
+def _run_round(
+    session: Session, rng: random.Random, *, organisation: Organisation, programme: str,
+    year: str, expected: dict[str, int], quality: float, counts: dict[str, int],
+    self_assessment: bool, close: bool = True,
 ) -> Round:
-    statement_set = latest_set_for(programme)
-    record_set_use(session=session, statement_set=statement_set)
-    now = utcnow()
-    round_ = Round(
-        organisation_id=organisation.id,
-        programme=programme,
-        year=year,
-        statement_set=statement_set.key,
-        status=status,
-        expected_nqsw=expected["nqsw"],
-        expected_line_manager=expected["line_manager"],
-        expected_other=expected["other"],
-        opened_at=now if status != "draft" else None,
-        closed_at=now if status == "closed" else None,
-    )
-    session.add(round_)
-    session.flush()
-    for respondent_type in ANONYMOUS_TYPES:
-        session.add(
-            RoundLink(round_id=round_.id, respondent_type=respondent_type, token=new_token())
-        )
-    return round_
-
-
-def _fill_round(
-    session: Session,
-    rng: random.Random,
-    *,
-    round_: Round,
-    quality: float,
-    counts: dict[str, int],
-    self_assessment: bool,
-) -> None:
-    numbers = latest_set_for(round_.programme).numbers
+    """Create and open a round, answer it as its respondents would, and close it (or not)."""
+    round_ = create_round(session=session, organisation_id=organisation.id, programme=programme,
+                          year=year, statement_set=None, expected=expected)
+    open_round(session=session, round_id=round_.id)
+    numbers = get_statement_sets()[round_.statement_set].numbers
     if self_assessment:
-        _add_response(
-            session,
-            rng,
-            round_=round_,
-            respondent_type="self_assessment",
-            numbers=numbers,
-            quality=quality,
-        )
+        save_self_assessment(session=session, round_id=round_.id, ratings=_ratings(
+            rng, respondent_type=SELF_ASSESSMENT, numbers=numbers, quality=quality))
+    tokens = dict(session.exec(select(RoundLink.respondent_type, RoundLink.token)
+                               .where(RoundLink.round_id == round_.id)).all())
     for respondent_type, count in counts.items():
+        survey = find_survey(session=session, token=tokens[respondent_type])
         for _ in range(count):
-            _add_response(
-                session,
-                rng,
-                round_=round_,
-                respondent_type=respondent_type,
-                numbers=numbers,
-                quality=quality,
-            )
+            submit_response(session=session, survey=survey, idempotency_key=None,
+                            ratings=_ratings(rng, respondent_type=respondent_type,
+                                             numbers=numbers, quality=quality))
+    return close_round(session=session, round_id=round_.id) if close else round_
 
 
 def load_demo(
@@ -253,24 +198,12 @@ def load_demo(
     with Session(get_engine(), expire_on_commit=False) as session:
         if session.exec(select(Organisation)).first() is not None:
             raise DemoExists("The database already has organisations: demo data not loaded.")
-        organisations = _organisations()
-        session.add_all(organisations)
-        session.flush()
-        session.add(
-            User(
-                email=DEMO_EMPLOYER_EMAIL,
-                role="employer",
-                password_hash=hash_password(DEMO_EMPLOYER_PASSWORD),
-                organisation_id=organisations[0].id,
-            )
-        )
-        session.add(
-            User(
-                email=DEMO_NATIONAL_EMAIL,
-                role="national",
-                password_hash=hash_password(DEMO_NATIONAL_PASSWORD),
-            )
-        )
+        organisations = _organisations(session)
+        session.commit()
+        create_user(session=session, email=DEMO_EMPLOYER_EMAIL, password=DEMO_EMPLOYER_PASSWORD,
+                    role=Role.EMPLOYER, organisation_id=organisations[0].id)
+        create_user(session=session, email=DEMO_NATIONAL_EMAIL, password=DEMO_NATIONAL_PASSWORD,
+                    role=Role.NATIONAL)
         open_token = ""
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Creating demo rounds", total=len(organisations))
@@ -286,63 +219,33 @@ def load_demo(
                             "line_manager": rng.randint(2, 6),
                             "other": rng.randint(1, 4),
                         }
-                        round_ = _make_round(
-                            session,
-                            organisation=organisation,
-                            programme=programme,
-                            year=year,
-                            status="closed",
-                            expected=expected,
-                        )
                         weak = index in _TOO_FEW_NQSWS
                         counts = {
                             "nqsw": 2 if weak else rng.randint(3, expected["nqsw"]),
                             "line_manager": rng.randint(1, expected["line_manager"]),
                             "other": rng.randint(0, expected["other"]),
                         }
-                        _fill_round(
-                            session,
-                            rng,
-                            round_=round_,
-                            quality=quality + improvement,
-                            counts=counts,
-                            self_assessment=index not in _NO_SELF_ASSESSMENT,
-                        )
-                        session.flush()
-                        summarise_round(session=session, round_id=round_.id)
+                        _run_round(session, rng, organisation=organisation, programme=programme,
+                                   year=year, expected=expected, quality=quality + improvement,
+                                   counts=counts,
+                                   self_assessment=index not in _NO_SELF_ASSESSMENT)
                 if index == 0:
-                    open_round = _make_round(
-                        session,
-                        organisation=organisation,
-                        programme="child_and_family",
-                        year=current,
-                        status="open",
+                    answering = _run_round(
+                        session, rng, organisation=organisation,
+                        programme=Programme.CHILD_AND_FAMILY, year=current,
                         expected={"nqsw": 8, "line_manager": 4, "other": 2},
+                        quality=quality + 0.3, counts={"nqsw": 4, "line_manager": 1, "other": 0},
+                        self_assessment=False, close=False,
                     )
-                    _fill_round(
-                        session,
-                        rng,
-                        round_=open_round,
-                        quality=quality + 0.3,
-                        counts={"nqsw": 4, "line_manager": 1, "other": 0},
-                        self_assessment=False,
-                    )
-                    _make_round(
-                        session,
-                        organisation=organisation,
-                        programme="adults",
-                        year=current,
-                        status="draft",
-                        expected={"nqsw": 5, "line_manager": 3, "other": 1},
-                    )
-                    session.flush()
+                    create_round(session=session, organisation_id=organisation.id,
+                                 programme=Programme.ADULTS, year=current, statement_set=None,
+                                 expected={"nqsw": 5, "line_manager": 3, "other": 1})
                     open_token = session.exec(
-                        select(RoundLink.token).where(
-                            RoundLink.round_id == open_round.id, RoundLink.respondent_type == "nqsw"
-                        )
+                        select(RoundLink.token).where(RoundLink.round_id == answering.id,
+                                                      RoundLink.respondent_type
+                                                      == RespondentType.NQSW)
                     ).one()
                 progress.advance(task)
-        session.commit()
     base = get_settings().base_url
     return (
         f"Demo data loaded: {len(organisations)} organisations, closed rounds for {before_last} "

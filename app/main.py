@@ -1,23 +1,20 @@
 """The FastAPI application: routers, middleware, error handling and static assets."""
 
-import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session
 
-from app import health
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.config import get_settings
+from app.core import health
 from app.core.errors import install_error_handlers
+from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
+from app.core.routing import API_PREFIX
 from app.db import get_engine
-from app.middleware import SecurityMiddleware
 from app.national import api as national_api
 from app.national import pages as national_pages
 from app.reports import api as reports_api
@@ -31,9 +28,7 @@ from app.statements.service import verify_used_sets
 from app.survey import api as survey_api
 from app.survey import pages as survey_pages
 
-log = logging.getLogger("asye360")
-
-API_PREFIX = "/api/v1"
+__all__ = ["API_PREFIX", "create_app"]
 
 
 @asynccontextmanager
@@ -59,21 +54,6 @@ def create_app() -> FastAPI:
     )
     app.add_middleware(SecurityMiddleware)
     install_error_handlers(app)
-
-    # Only a lost, locked or saturated database is "busy"; any other database error is a bug
-    # and goes to the 500 handler, so it is not hidden behind a retry.
-    @app.exception_handler(OperationalError)
-    @app.exception_handler(InterfaceError)
-    @app.exception_handler(PoolTimeout)
-    async def database_unavailable(request: Request, exc: Exception):
-        # The service's trouble, not the caller's: say so, and ask for a retry.
-        log.warning("database unavailable: %s", type(getattr(exc, "orig", None) or exc).__name__)
-        return JSONResponse(
-            {"detail": "The service is busy. Try again in a few seconds."},
-            status_code=503,
-            headers={"Retry-After": "2"},
-        )
-
     app.include_router(health.router)
     for module in (
         statements_api,

@@ -2,8 +2,8 @@
 
 Ratings go in with COPY (psycopg `cursor.copy`) while the rating table's keys are set aside, and
 are put back (and so checked) in one pass each afterwards; every closed round's summary rows
-are then built by one INSERT … SELECT … GROUP BY, the same aggregate `summarise_round` runs at
-close. Run it alone to fill a database of your own:
+are then built by the app's own aggregate (app.reports.summaries), the one closing a round
+runs. Run it alone to fill a database of your own:
 
     python -m bench.generate postgresql+psycopg://postgres@127.0.0.1:5432/mydb --organisations 1000
 """
@@ -19,6 +19,7 @@ import psycopg
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 PROGRAMME = "child_and_family"
@@ -76,10 +77,13 @@ def record_statement_set(url: str) -> None:
 
 def load_national(
     url: str, *, organisations: int, years: int, respondents: int, seed: int = 2026,
-    console: Console | None = None,
+    console: Console | None = None, tag: str | None = None,
 ) -> Dataset:
     """`organisations` organisations, each with a closed round in each of `years` years and
-    `respondents` responses per round (the self-assessment one of them), summarised."""
+    `respondents` responses per round (the self-assessment one of them), summarised.
+
+    Organisation names carry `tag` (random by default), so that several loads into one database
+    can be told apart; a fixed tag makes a load into a new database the same every time."""
     console = console or Console()
     rng = random.Random(seed)
     started = time.perf_counter()
@@ -87,7 +91,8 @@ def load_national(
     dataset = Dataset()
     with psycopg.connect(libpq_url(url), autocommit=False) as conn:
         _fast_session(conn)
-        dataset.organisations = _copy_organisations(conn, organisations, rng)
+        dataset.organisations = _copy_organisations(conn, organisations, rng,
+                                                    tag=tag or uuid.uuid4().hex[:8])
         dataset.rounds = _copy_rounds(conn, dataset.organisations, academic_years(years))
         conn.commit()
     _load_responses(url, dataset, {r: respondents for r in dataset.rounds}, rng, console)
@@ -122,59 +127,29 @@ def load_round_responses(
     return dataset.ratings
 
 
-def rebuild_summaries(url: str, *, console: Console | None = None) -> int:
-    """Every closed round's summary rows, from its ratings, by one INSERT … SELECT … GROUP BY."""
+def rebuild_summaries(url: str, *, console: Console | None = None) -> None:
+    """Every closed round's summary rows, from its ratings, by the app's own aggregate
+    (app.reports.summaries.summarise_rounds, as closing a round runs it), in one transaction."""
+    from sqlmodel import Session, select
+
+    from app.db import build_engine
+    from app.lifecycle.models import Round
+    from app.reports.summaries import summarise_rounds
+    from app.vocabulary import RoundStatus
+
     console = console or Console()
-    with console.status("Summarising closed rounds (INSERT … SELECT … GROUP BY)"):
-        with psycopg.connect(libpq_url(url)) as conn:
-            _fast_session(conn)
-            for table in ("round_summary", "round_statement", "round_responses"):
-                conn.execute(f"DELETE FROM {table} WHERE round_id IN "
-                             "(SELECT id FROM evaluation_round WHERE status = 'closed')")
-            rows = conn.execute(SUMMARY_SQL).rowcount
-            conn.execute(ROUND_STATEMENT_SQL)
-            conn.execute(ROUND_RESPONSES_SQL)
-            conn.commit()
+    with console.status("Summarising closed rounds (the app's aggregate, INSERT … SELECT)"):
+        engine = build_engine(url)
+        try:
+            with Session(engine) as session:
+                session.exec(text("SET work_mem = '64MB'"))
+                summarise_rounds(session=session, round_ids=select(Round.id).where(
+                    Round.status == RoundStatus.CLOSED))
+                session.commit()
+        finally:
+            engine.dispose()
+        with psycopg.connect(libpq_url(url), autocommit=True) as conn:
             conn.execute("ANALYZE")
-    return rows
-
-
-# The aggregate of app.reports.summaries.summarise_round, for every closed round at once.
-SUMMARY_SQL = """
-INSERT INTO round_summary (round_id, statement_number, respondent_type, n, total, dont_know)
-SELECT response.round_id, rating.statement_number, response.respondent_type,
-       count(rating.score), coalesce(sum(rating.score), 0), count(*) - count(rating.score)
-FROM rating
-JOIN response ON response.id = rating.response_id
-JOIN evaluation_round ON evaluation_round.id = response.round_id
-WHERE evaluation_round.status = 'closed'
-GROUP BY response.round_id, rating.statement_number, response.respondent_type
-"""
-
-# Its per-statement organisation figures, from the summary just written (as summarise_round).
-ROUND_STATEMENT_SQL = """
-INSERT INTO round_statement (round_id, statement_number, n, total, anonymous_n)
-SELECT round_summary.round_id, statement_number, sum(n), sum(total),
-       sum(CASE WHEN respondent_type <> 'self_assessment' THEN n ELSE 0 END)
-FROM round_summary
-JOIN evaluation_round ON evaluation_round.id = round_summary.round_id
-WHERE evaluation_round.status = 'closed'
-GROUP BY round_summary.round_id, statement_number
-"""
-
-# Its responses per respondent type (zero when none), as summarise_round counts them.
-ROUND_RESPONSES_SQL = """
-INSERT INTO round_responses (round_id, self_assessment, nqsw, line_manager, other)
-SELECT evaluation_round.id,
-       count(*) FILTER (WHERE response.respondent_type = 'self_assessment'),
-       count(*) FILTER (WHERE response.respondent_type = 'nqsw'),
-       count(*) FILTER (WHERE response.respondent_type = 'line_manager'),
-       count(*) FILTER (WHERE response.respondent_type = 'other')
-FROM evaluation_round
-LEFT JOIN response ON response.round_id = evaluation_round.id
-WHERE evaluation_round.status = 'closed'
-GROUP BY evaluation_round.id
-"""
 
 
 def _fast_session(conn: psycopg.Connection) -> None:
@@ -190,11 +165,12 @@ def _reference_keys(name: str) -> list[str]:
     return get_reference().keys(name)
 
 
-def _copy_organisations(conn: psycopg.Connection, count: int, rng: random.Random) -> list[int]:
+def _copy_organisations(
+    conn: psycopg.Connection, count: int, rng: random.Random, *, tag: str
+) -> list[int]:
     regions = _reference_keys("regions")
     partnerships = _reference_keys("teaching_partnerships")
     employer_types = _reference_keys("employer_types")
-    tag = uuid.uuid4().hex[:8]
     programmes = json.dumps([PROGRAMME])
     with conn.cursor().copy(
         "COPY organisation (name, employer_type, region, teaching_partnership, programmes, "

@@ -259,40 +259,6 @@ async def submit_for(
     return outcome
 
 
-def open_round_with_links(url: str) -> tuple[int, list[str]]:
-    """An organisation with an open round, its self-assessment done, and a link per type."""
-    from sqlmodel import Session
-
-    from app.accounts.models import Organisation
-    from app.db import build_engine, utcnow
-    from app.rounds.models import Round, RoundLink
-    from app.security import new_token
-    from app.statements.loader import get_statement_sets
-    from app.statements.reference import ANONYMOUS_TYPES
-    from app.statements.service import record_set_use
-    from bench.generate import PROGRAMME, SET_KEY
-
-    engine = build_engine(url)
-    try:
-        with Session(engine) as session:
-            record_set_use(session=session, statement_set=get_statement_sets()[SET_KEY])
-            organisation = Organisation(name="Launch Day Council", employer_type="local_authority",
-                                        region="london", programmes=[PROGRAMME])
-            session.add(organisation)
-            session.flush()
-            round_ = Round(organisation_id=organisation.id, programme=PROGRAMME, year="2025-26",
-                           statement_set=SET_KEY, status="open", opened_at=utcnow())
-            session.add(round_)
-            session.flush()
-            links = {t: new_token() for t in ANONYMOUS_TYPES}
-            session.add_all(RoundLink(round_id=round_.id, respondent_type=t, token=token)
-                            for t, token in links.items())
-            session.commit()
-            return round_.id, list(links.values())
-    finally:
-        engine.dispose()
-
-
 def summary_lines(outcome: Outcome, stored: Stored, *, kills: int) -> list[str]:
     rate = len(outcome.stored) / outcome.seconds if outcome.seconds else 0
     lines = [
@@ -317,6 +283,7 @@ def run_load(*, seconds: float, concurrency: int, kills: int, console: Console,
     """The whole check on a throwaway database: server up, load, count, server down."""
     from sqlalchemy.engine import make_url
 
+    from bench.data import open_round_with_links
     from bench.server import running_server, throwaway_postgres
 
     with throwaway_postgres("load") as url:

@@ -1,32 +1,49 @@
-"""Plain builders shared by the tests: each takes a session, writes rows, commits, returns them.
+"""The test builders, one set for the whole suite: each takes a session, writes, commits, returns.
 
 Rows are written directly (not through the services) so a test states exactly what it needs;
-the services themselves are tested through their own tests. Add builders here as plain
-functions; keep them free of assertions.
+the services themselves are tested through their own tests. A closed round is summarised by the
+app's own aggregate (app.reports.summaries), as closing one does. Keep them plain functions,
+free of assertions.
 """
 
 import itertools
+import random
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
 
-from sqlalchemy import insert
-from sqlmodel import Session
+from sqlalchemy import func, insert
+from sqlmodel import Session, select
 
 from app.accounts.models import Organisation, User
 from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, issue_token
+from app.core.csrf import CSRF_COOKIE
 from app.db import utcnow
-from app.middleware import CSRF_COOKIE
+from app.lifecycle.models import Round
 from app.reports.summaries import summarise_round
-from app.rounds.models import Round, RoundLink
-from app.security import hash_password, new_token
-from app.statements.loader import get_statement_sets
-from app.statements.reference import ANONYMOUS_TYPES
+from app.security import hash_password
+from app.statements.loader import StatementSet, get_statement_sets
 from app.statements.service import record_set_use
-from app.survey.models import Rating, Response
+from app.survey.links import add_links
+from app.survey.models import InvitationCode, Rating, RoundLink, SurveyResponse
+from app.vocabulary import RoundStatus
 
 SET_KEY = "child-and-family-2019"
+NUMBERS = tuple(range(1, 33))
 PASSWORD = "a long enough pass phrase"
 _PASSWORD_HASH = hash_password(PASSWORD)  # Argon2 is slow on purpose: hash once per run
 _numbers = itertools.count(1)
+
+# Respondent type -> one {statement number: score} per response (None is "I do not know").
+Answers = dict[str, list[dict[int, int | None]]]
+
+
+def statement_set() -> StatementSet:
+    return get_statement_sets()[SET_KEY]
+
+
+# Organisations and people
 
 
 def make_organisation(
@@ -81,52 +98,64 @@ def make_national_user(session: Session, *, email: str | None = None) -> User:
     return make_user(session, role="national", email=email)
 
 
+# Rounds and their answers
+
+
 def make_round(
     session: Session,
     *,
     organisation: Organisation,
     programme: str = "child_and_family",
     year: str = "2025-26",
-    status: str = "draft",
+    status: str = RoundStatus.DRAFT,
     expected: Mapping[str, int] | None = None,
     responses: Mapping[str, int] | None = None,
+    answers: Answers | None = None,
+    statement_set: StatementSet | None = None,
 ) -> Round:
     """A round with a link per anonymous type; `responses` adds that many per type, every
-    statement rated 4. A closed round is summarised, as closing does."""
-    record_set_use(session=session, statement_set=get_statement_sets()[SET_KEY])
+    statement rated 4, and `answers` adds responses with chosen ratings. A closed round is
+    summarised, as closing does."""
+    chosen = statement_set or get_statement_sets()[SET_KEY]
+    record_set_use(session=session, statement_set=chosen)
     expected = expected or {"nqsw": 6, "line_manager": 3, "other": 2}
     now = utcnow()
     round_ = Round(
         organisation_id=organisation.id,
         programme=programme,
         year=year,
-        statement_set=SET_KEY,
+        statement_set=chosen.key,
         status=status,
         expected_nqsw=expected.get("nqsw", 0),
         expected_line_manager=expected.get("line_manager", 0),
         expected_other=expected.get("other", 0),
-        opened_at=None if status == "draft" else now,
-        closed_at=now if status == "closed" else None,
+        opened_at=None if status == RoundStatus.DRAFT else now,
+        closed_at=now if status == RoundStatus.CLOSED else None,
     )
     session.add(round_)
     session.flush()
-    session.add_all(
-        RoundLink(round_id=round_.id, respondent_type=t, token=new_token())
-        for t in ANONYMOUS_TYPES
-    )
+    add_links(session=session, round_id=round_.id)
     for respondent_type, count in (responses or {}).items():
         for _ in range(count):
             add_response(session, round_=round_, respondent_type=respondent_type, commit=False)
-    if status == "closed":
+    add_answers(session, round_=round_, answers=answers or {})
+    if status == RoundStatus.CLOSED:
         session.flush()
         summarise_round(session=session, round_id=round_.id)
     session.commit()
     return round_
 
 
-def full_ratings(score: int | None = 4) -> dict[str, int | None]:
-    """Every statement of the set answered with `score`, as the API takes ratings."""
-    return {str(n): score for n in get_statement_sets()[SET_KEY].numbers}
+# A round with these answers, closed (and summarised) the way the service closes one.
+make_closed_round = partial(make_round, status=RoundStatus.CLOSED)
+
+
+def full_ratings(score: int | None = 4, **overrides: int | None) -> dict[str, int | None]:
+    """Every statement of the set answered with `score`, as the API takes ratings;
+    `s7=None`-style keyword overrides by number."""
+    ratings: dict[str, int | None] = {str(n): score for n in statement_set().numbers}
+    ratings.update({key.removeprefix("s"): value for key, value in overrides.items()})
+    return ratings
 
 
 def add_response(
@@ -136,34 +165,122 @@ def add_response(
     respondent_type: str,
     score: int | None = 4,
     commit: bool = True,
-) -> Response:
-    response = Response(round_id=round_.id, respondent_type=respondent_type)
-    session.add(response)
-    session.flush()
-    session.execute(
-        insert(Rating),
-        [{"response_id": response.id, "statement_number": n, "score": score}
-         for n in get_statement_sets()[SET_KEY].numbers],
-    )
+) -> SurveyResponse:
+    """One response rating every statement `score`."""
+    response = _response(session, round_, respondent_type, dict.fromkeys(NUMBERS, score))
     if commit:
         session.commit()
     return response
 
 
-def add_answers(
-    session: Session, *, round_: Round, answers: Mapping[str, list[Mapping[int, int | None]]]
-) -> None:
-    """Store responses with chosen ratings: respondent type -> one {statement: score} each
-    (None is "I do not know"). The caller commits (and summarises a closed round)."""
+def add_answers(session: Session, *, round_: Round, answers: Answers) -> None:
+    """Store responses with chosen ratings. The caller commits (and summarises a closed round)."""
     for respondent_type, responses in answers.items():
         for ratings in responses:
-            response = Response(round_id=round_.id, respondent_type=respondent_type)
-            session.add(response)
-            session.flush()
-            session.execute(insert(Rating), [
-                {"response_id": response.id, "statement_number": number, "score": score}
-                for number, score in ratings.items()
-            ])
+            _response(session, round_, respondent_type, ratings)
+
+
+def _response(session: Session, round_: Round, respondent_type: str,
+              ratings: Mapping[int, int | None]) -> SurveyResponse:
+    response = SurveyResponse(round_id=round_.id, respondent_type=respondent_type)
+    session.add(response)
+    session.flush()
+    session.execute(insert(Rating), [
+        {"response_id": response.id, "statement_number": number, "score": score}
+        for number, score in ratings.items()
+    ])
+    return response
+
+
+def random_answers(
+    rng: random.Random,
+    *,
+    nqsw: int,
+    line_manager: int,
+    other: int,
+    self_assessment: bool = True,
+    dont_know: float = 0.1,
+) -> Answers:
+    def one() -> dict[int, int | None]:
+        return {n: None if rng.random() < dont_know else rng.randint(1, 5) for n in NUMBERS}
+
+    answers = {
+        "nqsw": [one() for _ in range(nqsw)],
+        "line_manager": [one() for _ in range(line_manager)],
+        "other": [one() for _ in range(other)],
+    }
+    if self_assessment:
+        answers["self_assessment"] = [{n: rng.randint(1, 5) for n in NUMBERS}]
+    return answers
+
+
+def same_answers(scores: dict[str, list[int | None]], **overrides: dict[str, list]) -> Answers:
+    """Each response gives its score to every statement, except for the statements overridden.
+
+    `scores` is respondent type -> one score per response; an override is keyed `s12` and maps
+    a type to that statement's scores, one per response of the type.
+    """
+    answers: Answers = {}
+    for respondent_type, per_response in scores.items():
+        answers[respondent_type] = []
+        for index, score in enumerate(per_response):
+            ratings = dict.fromkeys(NUMBERS, score)
+            for key, override in overrides.items():
+                if respondent_type in override:
+                    ratings[int(key.removeprefix("s"))] = override[respondent_type][index]
+            answers[respondent_type].append(ratings)
+    return answers
+
+
+# The survey of a round
+
+
+@dataclass
+class SurveyRound:
+    round: Round
+    organisation: Organisation
+    links: dict[str, str]  # respondent type → token
+
+    @property
+    def token(self) -> str:
+        return self.links["nqsw"]
+
+
+class Stored(NamedTuple):
+    responses: int
+    ratings: int
+    used_codes: int
+
+
+def make_survey_round(
+    session: Session, *, status: str = RoundStatus.OPEN, name: str = "Riverside Council"
+) -> SurveyRound:
+    """A 2025-26 child and family round of a new organisation, with a link per anonymous type."""
+    organisation = make_organisation(session, name=name, programmes=("child_and_family",))
+    round_ = make_round(session, organisation=organisation, status=status)
+    links = session.exec(
+        select(RoundLink.respondent_type, RoundLink.token).where(RoundLink.round_id == round_.id)
+    ).all()
+    return SurveyRound(round=round_, organisation=organisation, links=dict(links))
+
+
+def set_status(session: Session, survey_round: SurveyRound, status: str) -> None:
+    round_ = session.get(Round, survey_round.round.id)
+    round_.status = status
+    session.add(round_)
+    session.commit()
+
+
+def count_stored(session: Session) -> Stored:
+    """What the survey tables hold now, including rows committed by other connections."""
+    session.rollback()  # end any snapshot
+    return Stored(
+        responses=session.exec(select(func.count()).select_from(SurveyResponse)).one(),
+        ratings=session.exec(select(func.count()).select_from(Rating)).one(),
+        used_codes=session.exec(
+            select(func.count()).select_from(InvitationCode).where(InvitationCode.used)
+        ).one(),
+    )
 
 
 # Signing in, for client tests
@@ -174,6 +291,14 @@ def api_headers(user: User | None) -> dict[str, str]:
     if user is None:
         return {}
     return {"Authorization": f"Bearer {issue_token(user=user, kind=ACCESS_TOKEN).token}"}
+
+
+def bearer(client, user: User) -> dict[str, str]:
+    """Sign in through the API, as a script would, and return the Authorization header."""
+    response = client.post("/api/v1/auth/token",
+                           data={"username": user.email, "password": PASSWORD})
+    response.raise_for_status()
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 def sign_in(client, user: User | None) -> None:
@@ -193,3 +318,22 @@ def csrf_token(client) -> str:
 def post_form(client, url: str, data: Mapping | None = None, **kwargs):
     """POST a page form with the CSRF token, as the browser would."""
     return client.post(url, data={"csrf_token": csrf_token(client), **(data or {})}, **kwargs)
+
+
+# What the services publish, as the API's JSON
+
+
+def national_results(session: Session, **query) -> dict:
+    """build_national_results for NationalQuery(**query), as the JSON the API sends."""
+    from app.national.query import NationalQuery
+    from app.national.service import build_national_results
+
+    return build_national_results(session=session, query=NationalQuery(**query)).model_dump(
+        mode="json")
+
+
+def round_report(session: Session, round_: Round) -> dict:
+    """build_round_report for a round, as the JSON the API sends."""
+    from app.reports.service import build_round_report
+
+    return build_round_report(session=session, round_=round_).model_dump(mode="json")

@@ -61,6 +61,16 @@ def worker_id(request) -> str:
     return getattr(request.config, "workerinput", {}).get("workerid", "main")
 
 
+@pytest.fixture(autouse=True)
+def _empty_limiter():
+    """Every test starts (and leaves) the in-process rate limiter empty."""
+    from app.ratelimit import limiter
+
+    limiter.reset()
+    yield
+    limiter.reset()
+
+
 @pytest.fixture
 def engine(database_url):
     from app.db import get_engine

@@ -9,7 +9,7 @@ _UNLABELLED_INPUT_TYPES = {"hidden", "submit", "button", "reset", "image"}
 def assert_good_page(response, *, title_contains: str | None = None) -> BeautifulSoup:
     """Assert the page is well formed and accessible in the ways a test can see; return its soup.
 
-    `response` is a test client's response or a Starlette response from app.templating.render.
+    `response` is a test client's response or a Starlette response from app.core.templating.render.
 
     Use it on every page a test fetches, then assert on what the page says:
 

@@ -54,3 +54,26 @@ def test_any_other_database_error_is_a_500_not_a_busy_signal(engine):
         response = client.get("/api/v1/test-raise")
     assert response.status_code == 500
     assert response.json() == {"detail": "Internal server error"}
+
+
+def test_a_busy_database_on_a_page_is_a_page_that_asks_for_a_retry_not_json(engine):
+    """Found by review: a person on a page got the API's raw JSON when the database was busy."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+    from tests.html import assert_good_page
+
+    app = _app_raising(PoolTimeout("QueuePool limit reached"))
+
+    @app.get("/test-raise")
+    def boom_page():
+        raise OperationalError("x", {}, Exception("server closed the connection"))
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        response = client.get("/test-raise")
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "2"
+    assert response.headers["content-type"].startswith("text/html")
+    soup = assert_good_page(response, title_contains="Sorry, the service is unavailable")
+    assert "Try again in a few seconds" in soup.select_one("main").get_text(" ", strip=True)

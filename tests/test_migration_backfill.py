@@ -9,12 +9,12 @@ from sqlmodel import Session
 from app.accounts.models import Organisation
 from app.cli import _alembic_config
 from app.db import utcnow
+from app.lifecycle.models import Round
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
 from app.reports.summaries import summarise_round
-from app.rounds.models import Round
 from app.statements.loader import get_statement_sets
 from app.statements.models import StatementSetRecord
-from app.survey.models import Rating, Response
+from app.survey.models import Rating, SurveyResponse
 from tests.databases import throwaway_database
 
 BEFORE_ROUND_FIGURES = "7be45ed2d6b3"
@@ -51,7 +51,7 @@ def test_the_upgrade_backfills_round_figures_equal_to_what_closing_writes():
                     kind = "self_assessment" if index == 0 else rng.choice(
                         ["nqsw", "line_manager", "other"])
                     response_id = f"{round_id:02d}{index:030d}"
-                    session.execute(insert(Response.__table__).values(
+                    session.execute(insert(SurveyResponse.__table__).values(
                         id=response_id, round_id=round_id, respondent_type=kind))
                     session.execute(insert(Rating.__table__), [
                         {"response_id": response_id, "statement_number": n,
@@ -77,9 +77,9 @@ def _summary_rows_only(session: Session, round_ids) -> None:
     for round_id in round_ids:
         session.execute(insert(RoundSummary.__table__).from_select(
             ["round_id", "statement_number", "respondent_type", "n", "total", "dont_know"],
-            select(literal(round_id), Rating.statement_number, Response.respondent_type,
+            select(literal(round_id), Rating.statement_number, SurveyResponse.respondent_type,
                    func.count(Rating.score), func.coalesce(func.sum(Rating.score), 0),
                    func.count() - func.count(Rating.score))
-            .join(Response, Response.id == Rating.response_id)
-            .where(Response.round_id == round_id)
-            .group_by(Rating.statement_number, Response.respondent_type)))
+            .join(SurveyResponse, SurveyResponse.id == Rating.response_id)
+            .where(SurveyResponse.round_id == round_id)
+            .group_by(Rating.statement_number, SurveyResponse.respondent_type)))

@@ -7,15 +7,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts.deps import client_address
 from app.accounts.schemas import ErrorDetail, Registration, RegistrationPublic, Token
-from app.accounts.service import (
-    ACCESS_TOKEN,
-    AccountError,
-    EmailInUse,
-    TooManyAttempts,
-    issue_token,
-    register_organisation,
-    sign_in,
-)
+from app.accounts.service import ACCESS_TOKEN, issue_token, register_organisation, sign_in
 from app.db import SessionDep
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -34,15 +26,10 @@ WRONG_DETAILS = "Incorrect email address or password"
 )
 def register(body: Registration, session: SessionDep) -> RegistrationPublic:
     """Register an organisation with its first employer account."""
-    try:
-        organisation, user = register_organisation(
-            session=session, **body.organisation.model_dump(), email=body.email,
-            password=body.password,
-        )
-    except EmailInUse as error:
-        raise HTTPException(status.HTTP_409_CONFLICT, detail=error.message) from error
-    except AccountError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=error.message) from error
+    organisation, user = register_organisation(
+        session=session, **body.organisation.model_dump(), email=body.email,
+        password=body.password,
+    )
     return RegistrationPublic(organisation_id=organisation.id, user_id=user.id)
 
 
@@ -60,15 +47,8 @@ def create_access_token(
     session: SessionDep,
 ) -> Token:
     """Exchange an email address (`username`) and password for a short-lived bearer token."""
-    try:
-        user = sign_in(session=session, email=form.username, password=form.password,
-                       address=client_address(request))
-    except TooManyAttempts as error:
-        raise HTTPException(
-            status.HTTP_429_TOO_MANY_REQUESTS,
-            detail="Too many sign-in attempts. Try again later.",
-            headers={"Retry-After": str(error.retry_after)},
-        ) from error
+    user = sign_in(session=session, email=form.username, password=form.password,
+                   address=client_address(request))
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, detail=WRONG_DETAILS,

@@ -13,11 +13,11 @@ Pages read the session cookie only and the API the bearer token only: a cookie n
 authorises an API call, so the API needs no CSRF protection, and a token in a page request
 is ignored.
 
-Page routers add `Depends(set_page_user)` so the layout's navigation knows who is signed in,
-on every page they serve, including pages that do not require anyone to be (it stores a
-`PageUser` copy in `request.state.user`):
+Page routers add `ShowsPageUser` so the layout's navigation knows who is signed in, on every
+page they serve, including pages that do not require anyone to be (it stores a `PageUser` copy
+in `request.state.user`):
 
-    router = APIRouter(dependencies=[Depends(csrf_protect), Depends(set_page_user)])
+    router = page_router(ShowsPageUser)
 """
 
 from dataclasses import dataclass
@@ -29,7 +29,9 @@ from fastapi.security import OAuth2PasswordBearer
 
 from app.accounts.models import User
 from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, user_for_token
+from app.core.routing import is_api_request
 from app.db import SessionDep
+from app.vocabulary import Role
 
 SESSION_COOKIE = "asye360_session"
 TOKEN_URL = "/api/v1/auth/token"
@@ -41,10 +43,6 @@ bearer_token = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 def client_address(request: Request) -> str:
     """The caller's address, as the server sees it (behind a trusted proxy: the forwarded one)."""
     return request.client.host if request.client else "unknown"
-
-
-def is_api_request(request: Request) -> bool:
-    return request.url.path.startswith("/api/")
 
 
 def get_optional_user(
@@ -77,7 +75,7 @@ class PageUser:
 
     @property
     def is_national(self) -> bool:
-        return self.role == "national"
+        return self.role == Role.NATIONAL
 
 
 def set_page_user(request: Request, user: OptionalUser) -> None:
@@ -87,6 +85,9 @@ def set_page_user(request: Request, user: OptionalUser) -> None:
         else PageUser(id=user.id, email=user.email, role=user.role,
                       organisation_id=user.organisation_id)
     )
+
+
+ShowsPageUser = Depends(set_page_user)
 
 
 def sign_in_url(request: Request) -> str:
@@ -116,7 +117,7 @@ CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
 def get_employer_user(user: CurrentUser) -> User:
-    if user.role != "employer" or user.organisation_id is None:
+    if user.role != Role.EMPLOYER or user.organisation_id is None:
         raise HTTPException(
             status_code=status.HTTP_403_FORBIDDEN,
             detail="Only an employer account of the organisation can do this",

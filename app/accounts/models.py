@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.db import utcnow
+from app.vocabulary import Role
 
 
 class Organisation(SQLModel, table=True):
@@ -24,7 +25,7 @@ class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True)
     password_hash: str = Field(max_length=255)
-    role: str = Field(max_length=20)  # "employer" or "national"
+    role: str = Field(max_length=20)  # a Role
     organisation_id: int | None = Field(
         default=None, foreign_key="organisation.id", index=True, ondelete="CASCADE"
     )
@@ -35,4 +36,4 @@ class User(SQLModel, table=True):
 
     @property
     def is_national(self) -> bool:
-        return self.role == "national"
+        return self.role == Role.NATIONAL

@@ -2,32 +2,29 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
 
-from app.accounts.deps import SESSION_COOKIE, OptionalUser, client_address, set_page_user
-from app.accounts.forms import read_form
+from app.accounts.deps import SESSION_COOKIE, OptionalUser, ShowsPageUser, client_address
 from app.accounts.models import User
 from app.accounts.schemas import NO_PARTNERSHIP, RegisterForm, SignInForm
 from app.accounts.service import (
     SESSION_TOKEN,
-    AccountError,
-    EmailInUse,
-    TooManyAttempts,
+    TooManySignIns,
     end_sessions,
     issue_token,
     register_organisation,
     sign_in,
 )
 from app.config import get_settings
-from app.csrf import csrf_protect
+from app.core.forms import read_form
+from app.core.routing import FormDep, page_router, redirect
+from app.core.templating import render
 from app.db import SessionDep
+from app.errors import DomainError
 from app.statements.reference import get_reference
-from app.templating import render
 
-router = APIRouter(
-    include_in_schema=False, dependencies=[Depends(csrf_protect), Depends(set_page_user)]
-)
+router = page_router(ShowsPageUser)
 
 WRONG_DETAILS = "The email address or password you entered is not right"
 
@@ -43,10 +40,6 @@ def safe_next(value: Any) -> str | None:
     if "\\" in value or any(ord(c) < 32 for c in value):
         return None
     return value
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 def start_session(response: Response, user: User) -> Response:
@@ -91,25 +84,15 @@ def register_page(request: Request, user: OptionalUser) -> Response:
 
 
 @router.post("/register", response_class=HTMLResponse)
-async def register(request: Request, session: SessionDep) -> Response:
-    form, errors, values = read_form(await request.form(), RegisterForm, lists=("programmes",))
+def register(request: Request, session: SessionDep, data: FormDep) -> Response:
+    form, errors, values = read_form(data, RegisterForm, lists=("programmes",))
     if form is None:
         return _register_page(request, values, errors, status_code=422)
     try:
-        _, user = register_organisation(
-            session=session,
-            name=form.name,
-            employer_type=form.employer_type,
-            region=form.region,
-            teaching_partnership=form.teaching_partnership,
-            programmes=form.programmes,
-            email=form.email,
-            password=form.password,
-        )
-    except AccountError as error:
-        status_code = 409 if isinstance(error, EmailInUse) else 422
+        _, user = register_organisation(session=session, **form.model_dump())
+    except DomainError as error:
         return _register_page(
-            request, values, {error.field or "email": error.message}, status_code=status_code
+            request, values, {error.field or "email": error.message}, status_code=error.status
         )
     return start_session(redirect("/dashboard"), user)
 
@@ -137,8 +120,7 @@ def sign_in_page(request: Request, user: OptionalUser, next: str | None = None) 
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
-async def sign_in_submit(request: Request, session: SessionDep) -> Response:
-    data = await request.form()
+def sign_in_submit(request: Request, session: SessionDep, data: FormDep) -> Response:
     next_url = safe_next(data.get("next"))
     form, errors, values = read_form(data, SignInForm)
     errors = errors or form.problems()
@@ -148,7 +130,7 @@ async def sign_in_submit(request: Request, session: SessionDep) -> Response:
     try:
         user = sign_in(session=session, email=form.email, password=form.password,
                        address=client_address(request))
-    except TooManyAttempts as error:
+    except TooManySignIns as error:
         minutes = max(1, -(-error.retry_after // 60))
         message = (
             "You have tried to sign in too many times. "

@@ -5,27 +5,20 @@ pages (error summary) refuse the same things in the same words.
 """
 
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.accounts.service import MIN_PASSWORD_LENGTH
+from app.core.forms import Stripped
+from app.core.forms import problem as _problem
 from app.statements.reference import get_reference
 
-MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
 MAX_NAME_LENGTH = 200
 # Deliberately loose: the only reliable check of an address is sending to it.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NO_PARTNERSHIP = "none"
-
-
-def _problem(message: str) -> PydanticCustomError:
-    return PydanticCustomError("invalid", message)
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
 
 
 def _organisation_name(value: str) -> str:
@@ -88,7 +81,7 @@ def _new_password(value: str) -> str:
     return value
 
 
-OrganisationName = Annotated[str, BeforeValidator(_strip), AfterValidator(_organisation_name)]
+OrganisationName = Annotated[str, Stripped, AfterValidator(_organisation_name)]
 EmployerType = Annotated[
     str, AfterValidator(_reference_key("employer_types", "Select the type of employer"))
 ]
@@ -96,7 +89,7 @@ Region = Annotated[str, AfterValidator(_reference_key("regions", "Select a regio
 TeachingPartnership = Annotated[str | None, AfterValidator(_teaching_partnership)]
 TeachingPartnershipChoice = Annotated[str | None, AfterValidator(_partnership_choice)]
 Programmes = Annotated[list[str], AfterValidator(_programmes)]
-Email = Annotated[str, BeforeValidator(_strip), AfterValidator(_email)]
+Email = Annotated[str, Stripped, AfterValidator(_email)]
 NewPassword = Annotated[str, AfterValidator(_new_password)]
 
 
@@ -166,19 +159,9 @@ class RegisterForm(BaseModel):
 
     model_config = ConfigDict(validate_default=True)
 
-    def to_registration(self) -> Registration:
-        organisation = OrganisationCreate(
-            name=self.name,
-            employer_type=self.employer_type,
-            region=self.region,
-            teaching_partnership=self.teaching_partnership,
-            programmes=self.programmes,
-        )
-        return Registration(organisation=organisation, email=self.email, password=self.password)
-
 
 class SignInForm(BaseModel):
-    email: Annotated[str, BeforeValidator(_strip)] = ""
+    email: Annotated[str, Stripped] = ""
     password: str = ""
 
     model_config = ConfigDict(validate_default=True)

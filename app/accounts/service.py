@@ -3,10 +3,11 @@
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from app.accounts.models import Organisation, User
 from app.config import get_settings
+from app.errors import Conflict, Invalid, TooManyAttempts
 from app.ratelimit import limiter
 from app.security import (
     InvalidToken,
@@ -16,37 +17,28 @@ from app.security import (
     keyed_hash,
     verify_password,
 )
+from app.vocabulary import Role
 
 MIN_PASSWORD_LENGTH = 12
-ROLES = ("employer", "national")
 SESSION_TOKEN = "session"  # the page cookie
 ACCESS_TOKEN = "access"  # the API bearer token
 EMAIL_IN_USE = "An account with this email address already exists"
 
 
-class AccountError(ValueError):
-    """A request about accounts that cannot be carried out, with a message fit to show.
-
-    `field` names the form field the message belongs to, when there is one.
-    """
-
-    def __init__(self, message: str, *, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+class AccountError(Invalid):
+    """A request about accounts that cannot be carried out (422); `field` names its form field."""
 
 
-class EmailInUse(AccountError):
+class EmailInUse(Conflict):
     def __init__(self) -> None:
         super().__init__(EMAIL_IN_USE, field="email")
 
 
-class TooManyAttempts(Exception):
+class TooManySignIns(TooManyAttempts):
     """Sign-in refused before the password is even checked; try again after `retry_after` s."""
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"Too many sign-in attempts; try again in {retry_after} seconds")
-        self.retry_after = retry_after
+        super().__init__("Too many sign-in attempts. Try again later.", retry_after=retry_after)
 
 
 @dataclass(frozen=True)
@@ -64,8 +56,8 @@ def find_user_by_email(*, session: Session, email: str) -> User | None:
 
 
 def _new_user(*, session: Session, email: str, password: str, role: str) -> User:
-    if role not in ROLES:
-        raise AccountError(f"Role must be one of {', '.join(ROLES)}")
+    if role not in tuple(Role):
+        raise AccountError(f"Role must be one of {', '.join(Role)}")
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise AccountError(
@@ -116,7 +108,25 @@ def register_organisation(
     The values are checked against the reference lists by the schemas (app.accounts.schemas)
     before they get here; this checks what only the database knows (the email is free).
     """
-    user = _new_user(session=session, email=email, password=password, role="employer")
+    user = _new_user(session=session, email=email, password=password, role=Role.EMPLOYER)
+    organisation = add_organisation(
+        session=session, name=name, employer_type=employer_type, region=region,
+        teaching_partnership=teaching_partnership, programmes=programmes,
+    )
+    user.organisation_id = organisation.id
+    session.add(user)
+    _commit_new_account(session)
+    session.refresh(organisation)
+    session.refresh(user)
+    return organisation, user
+
+
+def add_organisation(
+    *, session: Session, name: str, employer_type: str, region: str,
+    teaching_partnership: str | None, programmes: list[str],
+) -> Organisation:
+    """Stage a new organisation in the caller's transaction (registering it, or loading the demo),
+    with its id; the values are checked by the schemas before they get here."""
     organisation = Organisation(
         name=name.strip(),
         employer_type=employer_type,
@@ -126,12 +136,7 @@ def register_organisation(
     )
     session.add(organisation)
     session.flush()
-    user.organisation_id = organisation.id
-    session.add(user)
-    _commit_new_account(session)
-    session.refresh(organisation)
-    session.refresh(user)
-    return organisation, user
+    return organisation
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
@@ -155,7 +160,7 @@ def sign_in(*, session: Session, email: str, password: str, address: str) -> Use
 
     Every attempt counts against the account and the address before the password is checked,
     so a guesser learns nothing once the limit is reached; a success clears the account's count.
-    Raises TooManyAttempts when either limit is used up.
+    Raises TooManySignIns when either limit is used up.
     """
     settings = get_settings()
     window = settings.sign_in_window_seconds
@@ -166,7 +171,7 @@ def sign_in(*, session: Session, email: str, password: str, address: str) -> Use
     )
     for key, limit in limits:
         if not limiter.hit(key, limit=limit, window_seconds=window):
-            raise TooManyAttempts(limiter.retry_after(key, window_seconds=window))
+            raise TooManySignIns(limiter.retry_after(key, window_seconds=window))
     user = authenticate(session=session, email=email, password=password)
     if user is not None:
         limiter.reset(account_key)
@@ -206,10 +211,6 @@ def end_sessions(*, session: Session, user_id: int) -> None:
     if user is not None:
         user.session_version += 1
         session.commit()
-
-
-def count_organisations(*, session: Session) -> int:
-    return session.exec(select(func.count()).select_from(Organisation)).one()
 
 
 def get_organisation(*, session: Session, organisation_id: int) -> Organisation | None:

@@ -1,1 +1,1 @@
-"""Pages and error handling that belong to no one domain: the start page, accessibility, errors."""
+"""Web plumbing every domain shares: routers, forms, CSRF, middleware, templating, errors."""

@@ -1,5 +1,11 @@
-"""Error responses: JSON `{"detail": …}` under /api/, plain pages for people everywhere else."""
+"""The one error path: JSON `{"detail": …}` under /api/, a GOV.UK page for people elsewhere.
 
+Every refusal reaches a person the same way, whatever raised it: a domain error
+(app.errors.DomainError), an HTTP exception (not signed in, not found…), a request that does not
+validate, a busy database (503 with Retry-After), or a bug (500, logged, no internals shown).
+"""
+
+import logging
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -7,12 +13,18 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.templating import render
+from app.core.routing import is_api_request
+from app.core.templating import render
+from app.errors import DomainError
 
-API_PATH_PREFIX = "/api/"
+log = logging.getLogger("asye360")
+
 SERVER_ERROR_DETAIL = "Internal server error"
+BUSY = "The service is busy. Try again in a few seconds."
 
 # Headings for statuses without a page of their own, in GOV.UK's plain style.
 ERROR_HEADINGS = {
@@ -38,8 +50,13 @@ _BARE_500_PAGE = (
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, handle_domain_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_exception)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
+    # Only a lost, locked or saturated database is "busy"; any other database error is a bug
+    # and goes to the 500 handler, so it is not hidden behind a retry.
+    for busy in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(busy, handle_database_unavailable)
     app.add_exception_handler(Exception, handle_unexpected_error)
     _document_errors(app)
 
@@ -100,8 +117,24 @@ def _document_errors(app: FastAPI) -> None:
     app.openapi = openapi
 
 
-def _wants_json(request: Request) -> bool:
-    return request.url.path.startswith(API_PATH_PREFIX)
+async def handle_domain_error(request: Request, exc: DomainError) -> Response:
+    if is_api_request(request):
+        return JSONResponse({"detail": exc.message, **exc.extra}, status_code=exc.status,
+                            headers=exc.headers)
+    status = exc.page_status or exc.status
+    if exc.template:
+        return render(request, exc.template, {**_page_context(status, exc.message), **exc.context},
+                      status_code=status, headers=exc.headers)
+    return _error_page(request, status, exc.message, exc.headers)
+
+
+async def handle_database_unavailable(request: Request, exc: Exception) -> Response:
+    # The service's trouble, not the caller's: say so, and ask for a retry.
+    log.warning("database unavailable: %s", type(getattr(exc, "orig", None) or exc).__name__)
+    headers = {"Retry-After": "2"}
+    if is_api_request(request):
+        return JSONResponse({"detail": BUSY}, status_code=503, headers=headers)
+    return _error_page(request, 503, BUSY, headers)
 
 
 async def handle_http_exception(request: Request, exc: StarletteHTTPException) -> Response:
@@ -109,7 +142,7 @@ async def handle_http_exception(request: Request, exc: StarletteHTTPException) -
     # A redirect raised as an exception (sign in first) needs no page: browsers never show it.
     if status in (204, 304) or 300 <= status < 400:
         return Response(status_code=status, headers=headers)
-    if _wants_json(request):
+    if is_api_request(request):
         return JSONResponse({"detail": exc.detail}, status_code=status, headers=headers)
     if status == 404:
         return render(request, "errors/404.html", status_code=404, headers=headers)
@@ -120,7 +153,7 @@ async def handle_http_exception(request: Request, exc: StarletteHTTPException) -
 
 async def handle_validation_error(request: Request, exc: RequestValidationError) -> Response:
     errors = exc.errors()
-    if _wants_json(request):
+    if is_api_request(request):
         return JSONResponse(
             {"detail": readable_validation_detail(errors), "errors": _plain_errors(errors)},
             status_code=422,
@@ -132,7 +165,7 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> Response:
     # Starlette re-raises the exception after this handler, so the server still logs it.
-    if _wants_json(request):
+    if is_api_request(request):
         return JSONResponse({"detail": SERVER_ERROR_DETAIL}, status_code=500)
     try:
         return render(request, "errors/500.html", status_code=500)
@@ -180,13 +213,17 @@ def _message_for_people(status: int, detail: Any) -> str | None:
 def _error_page(
     request: Request, status: int, message: str | None, headers: dict[str, str] | None
 ) -> HTMLResponse:
+    return render(request, "errors/error.html", _page_context(status, message),
+                  status_code=status, headers=headers)
+
+
+def _page_context(status: int, message: str | None) -> dict[str, Any]:
     try:
         fallback_heading = HTTPStatus(status).phrase
     except ValueError:
         fallback_heading = "Sorry, there is a problem"
-    context = {
+    return {
         "status_code": status,
         "heading": ERROR_HEADINGS.get(status, fallback_heading),
         "message": message,
     }
-    return render(request, "errors/error.html", context, status_code=status, headers=headers)

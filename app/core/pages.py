@@ -1,11 +1,12 @@
 """HTML routes of the service itself: the start page and the accessibility statement."""
 
-from fastapi import APIRouter, Request
+from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from app.templating import render
+from app.core.routing import page_router
+from app.core.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 
 @router.get("/", response_class=HTMLResponse)

@@ -3,13 +3,15 @@
 import hashlib
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from fastapi.responses import JSONResponse, Response
 
 from app.accounts.deps import NationalUser
 from app.db import SessionDep
-from app.national.schemas import GroupBy, NationalResults
-from app.national.service import NationalQueryError, build_national_results
+from app.national.query import NationalQuery
+from app.national.schemas import NationalResults
+from app.national.service import build_national_results
+from app.vocabulary import GroupBy
 
 router = APIRouter(tags=["national"])
 
@@ -66,11 +68,7 @@ def read_national_results(
     The response carries an `ETag`: send it back in `If-None-Match` to get a 304 when nothing
     has changed.
     """
-    try:
-        results = build_national_results(
-            session=session, year=year, programme=programme,
-            group_by=group_by.value if group_by else None, statement_set=statement_set,
-        )
-    except NationalQueryError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(error)) from error
-    return cached_json(request, NationalResults.model_validate(results).model_dump(mode="json"))
+    query = NationalQuery.checked(year=year, programme=programme, group_by=group_by,
+                                  statement_set=statement_set)
+    results = build_national_results(session=session, query=query)
+    return cached_json(request, results.model_dump(mode="json"))

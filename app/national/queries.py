@@ -12,18 +12,18 @@ from sqlmodel import Session
 
 from app.accounts.models import Organisation
 from app.config import Settings
+from app.lifecycle.models import Round
 from app.reports.models import RoundSummary
 from app.reports.queries import qualifying_round_ids
-from app.rounds.models import Round
-from app.survey.models import Response
+from app.survey.models import SurveyResponse
+from app.vocabulary import LAUNCHED, RoundStatus
 
 # A draft round has not been launched: nobody can answer it yet, so it is not "a round" here.
-LAUNCHED = ("open", "closed")
 
 
 @dataclass(frozen=True)
 class Participation:
-    """Organisations at each stage of one year and programme (see PARTICIPATION in service)."""
+    """Organisations at each stage of one year and programme (app.national.views says which)."""
 
     registered: int
     with_round: int
@@ -48,12 +48,12 @@ def count_participation(
     An organisation has one round per programme and year, so counting launched rounds of this
     year and programme counts organisations.
     """
-    qualifying = and_(Round.status == "closed",
+    qualifying = and_(Round.status == RoundStatus.CLOSED,
                       Round.id.in_(qualifying_round_ids(settings=settings, year=year,
                                                         programme=programme)))
     # Responses while a round is open; its summary once closed (either is enough).
     has_data = or_(
-        exists(select(literal(1)).where(Response.round_id == Round.id)),
+        exists(select(literal(1)).where(SurveyResponse.round_id == Round.id)),
         exists(select(literal(1)).where(RoundSummary.round_id == Round.id)),
     )
     earlier = aliased(Round)
@@ -62,7 +62,7 @@ def count_participation(
             earlier.organisation_id == Round.organisation_id,
             earlier.programme == Round.programme,
             earlier.year < Round.year,  # "2024-25" < "2025-26": the format sorts as it reads
-            earlier.status == "closed",
+            earlier.status == RoundStatus.CLOSED,
         )
     )
     with_round, not_qualifying, qualifying_count, second = session.execute(
@@ -99,7 +99,7 @@ def qualifying_rounds_per_set(
         .where(
             Round.year == year,
             Round.programme == programme,
-            Round.status == "closed",
+            Round.status == RoundStatus.CLOSED,
             Round.id.in_(qualifying_round_ids(settings=settings, year=year,
                                               programme=programme)),
         )
@@ -131,7 +131,8 @@ def years_with_rounds(*, session: Session) -> list[str]:
 def latest_closed_year(*, session: Session, programme: str) -> str | None:
     """The newest year with a closed round of this programme: the first with results to show."""
     return session.scalars(
-        select(func.max(Round.year)).where(Round.programme == programme, Round.status == "closed")
+        select(func.max(Round.year)).where(Round.programme == programme,
+                                           Round.status == RoundStatus.CLOSED)
     ).first()
 
 

@@ -1,18 +1,20 @@
-"""The JSON shape of national results, as the API contract (PRODUCT.md section 5) names it."""
+"""The JSON shape of national results, as the API contract (PRODUCT.md section 5) names it.
 
-from enum import StrEnum
+Built from app.reports.aggregation's benchmarks and changes by the constructors below, with the
+report's displayed values (`Displayed`) and theme figures.
+"""
+
+from fractions import Fraction
+from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.reports import aggregation as agg
+from app.reports.schemas import Displayed, ThemeFigure, shown
+from app.statements.loader import Statement
+from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, GroupBy, Rag
+
 AVERAGE = "Displayed national average: the mean of organisation averages, 1 d.p., half up"
-
-
-class GroupBy(StrEnum):
-    region = "region"
-    teaching_partnership = "teaching_partnership"
-    employer_type = "employer_type"
-    respondent_type = "respondent_type"
-
 
 class Participation(BaseModel):
     """Organisations at each stage, for the year and programme (see each field)."""
@@ -40,38 +42,51 @@ class StatementFigures(BaseModel):
     number: int
     theme: int
     text: str
-    average: float | None = Field(description=AVERAGE)
+    average: Displayed | None = Field(description=AVERAGE)
     mean: float | None = Field(description="Unrounded national average")
-    min: float | None = Field(description="Lowest organisation average, displayed")
-    max: float | None = Field(description="Highest organisation average, displayed")
-    rag: str | None = Field(description="red, amber or green, from the displayed average")
+    min: Displayed | None = Field(description="Lowest organisation average, displayed")
+    max: Displayed | None = Field(description="Highest organisation average, displayed")
+    rag: Rag | None = Field(description="red, amber or green, from the displayed average")
     organisations: int = Field(description="Organisations with a published average for it")
     suppressed: str | None = Field(
         description="Why the figures are hidden", examples=["not enough organisations yet"])
 
+    @classmethod
+    def of(cls, statement: Statement, theme: int, values: list[Fraction], minimum: int,
+           result: agg.Benchmark | None = None, **more) -> Self:
+        """A statement over these organisation averages (`result`: their benchmark, when the
+        caller has it already); hidden below `minimum` organisations."""
+        result = result or agg.benchmark(values, min_organisations=minimum)
+        if result is None:
+            figures = {"average": None, "mean": None, "min": None, "max": None, "rag": None,
+                       "organisations": len(values), "suppressed": NOT_ENOUGH_ORGANISATIONS}
+        else:
+            figures = {**shown(result), "min": result.minimum, "max": result.maximum,
+                       "organisations": result.organisations, "suppressed": None}
+        return cls(number=statement.number, theme=theme, text=statement.text, **figures, **more)
+
 
 class PreviousYearFigures(BaseModel):
-    average: float | None
+    average: Displayed | None
     mean: float | None
-    rag: str | None
-    change: float | None = Field(description="This year's displayed average minus last year's")
+    rag: Rag | None
+    change: Displayed | None = Field(
+        description="This year's displayed average minus last year's")
     rag_change: str | None = Field(examples=["amber → green"])
     scale_differs: bool = Field(description="The two years' statement sets use different "
                                 "rating scales: compare with care")
+
+    @classmethod
+    def of(cls, compared: agg.Change) -> Self:
+        before = compared.previous
+        return cls(**(shown(before) if before else {"average": None, "mean": None, "rag": None}),
+                   change=compared.change, rag_change=compared.rag_change,
+                   scale_differs=compared.scale_differs)
 
 
 class NationalStatement(StatementFigures):
     previous: PreviousYearFigures | None = Field(
         description="The previous year's national figures, or null when it has no results")
-
-
-class ThemeFigures(BaseModel):
-    number: int
-    title: str
-    average: float | None = Field(description="Mean of the theme's statement averages")
-    mean: float | None
-    rag: str | None
-    statements: list[int]
 
 
 class PreviousYear(BaseModel):
@@ -159,7 +174,7 @@ class NationalResults(BaseModel):
     participation: Participation
     organisations: int = Field(description="Qualifying organisations on this statement set: "
                                "the ones the results average")
-    themes: list[ThemeFigures]
+    themes: list[ThemeFigure]
     statements: list[NationalStatement]
     highest: list[int] = Field(description="Statements with the highest displayed average")
     lowest: list[int] = Field(description="Statements with the lowest displayed average")

@@ -1,4 +1,7 @@
-"""Report arithmetic: means, rounding, RAG, small-group protection, benchmarks and change."""
+"""Report arithmetic: means, rounding, RAG, small-group protection, benchmarks and change.
+
+Pure: no I/O, and nothing imported but the standard library and the domain's words.
+"""
 
 import math
 from collections.abc import Iterable, Mapping
@@ -6,23 +9,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-# Respondent type keys of the API contract, repeated rather than imported from app.statements
-# so that this module stays free of I/O and third-party imports.
-SELF_ASSESSMENT = "self_assessment"
-ANONYMOUS_TYPES = ("nqsw", "line_manager", "other")
-RESPONDENT_TYPES = (SELF_ASSESSMENT, *ANONYMOUS_TYPES)
+from app.vocabulary import (
+    ANONYMOUS_TYPES,
+    NO_RATINGS,
+    RESPONDENT_TYPES,
+    SELF_ASSESSMENT,
+    Rag,
+    fewer_than,
+)
 
 SMALLEST_K = 3  # rule 5: configurable, never below 3
-NO_RATINGS = "no ratings"
-NOT_ENOUGH_ORGANISATIONS = "not enough organisations yet"
 
 _LOWEST_SCORE, _HIGHEST_SCORE = 1, 5
 _ONE_PLACE = Decimal("0.1")
-
-
-def fewer_than(k: int) -> str:
-    """The reason shown in place of a number hidden by small-group protection."""
-    return f"fewer than {k} ratings"
 
 
 def display(value: Fraction | None) -> Decimal | None:
@@ -38,7 +37,7 @@ def display(value: Fraction | None) -> Decimal | None:
     return Decimal(f"{tenths if value >= 0 else -tenths}e-1")
 
 
-def rag(displayed: Decimal | None) -> str | None:
+def rag(displayed: Decimal | None) -> Rag | None:
     """The RAG rating of a displayed average, so the colour always agrees with the number shown.
 
     Refuses an unrounded value: 1.95 would be red here but shows as 2.0, which is amber.
@@ -51,10 +50,10 @@ def rag(displayed: Decimal | None) -> str | None:
     ):
         raise ValueError(f"RAG needs a displayed average from 1.0 to 5.0, not {displayed}")
     if displayed < 2:
-        return "red"
+        return Rag.RED
     if displayed < 4:
-        return "amber"
-    return "green"
+        return Rag.AMBER
+    return Rag.GREEN
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class Average:
 
     mean: Fraction
     average: Decimal = field(init=False)
-    rag: str = field(init=False)
+    rag: Rag = field(init=False)
 
     def __post_init__(self) -> None:
         average = display(self.mean)

@@ -1,14 +1,14 @@
 """JSON, CSV and PDF of an organisation's report, for its employers and national users."""
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter
 from fastapi.responses import Response
 
 from app.db import SessionDep
+from app.lifecycle.deps import AccessibleRound
 from app.reports.exports import csv_download, pdf_download
 from app.reports.schemas import RoundReport
-from app.reports.service import ReportNotReady, build_round_report
+from app.reports.service import build_round_report
 from app.reports.views import pdf_html
-from app.rounds.deps import AccessibleRound
 
 router = APIRouter(tags=["reports"])
 
@@ -19,17 +19,10 @@ _ERRORS = {
 }
 
 
-def _report(session, round_) -> dict:
-    try:
-        return build_round_report(session=session, round_=round_)
-    except ReportNotReady as error:
-        raise HTTPException(status_code=409, detail=str(error)) from error
-
-
 @router.get("/rounds/{round_id}/report", response_model=RoundReport, responses=_ERRORS)
-def read_report(round_: AccessibleRound, session: SessionDep) -> dict:
+def read_report(round_: AccessibleRound, session: SessionDep) -> RoundReport:
     """The round's report: averages, RAG, respondent types, benchmarks and change (rules 4–9)."""
-    return _report(session, round_)
+    return build_round_report(session=session, round_=round_)
 
 
 @router.get(
@@ -41,7 +34,7 @@ def read_report(round_: AccessibleRound, session: SessionDep) -> dict:
     response_class=Response,
 )
 def download_report_csv(round_: AccessibleRound, session: SessionDep) -> Response:
-    return csv_download(_report(session, round_))
+    return csv_download(build_round_report(session=session, round_=round_))
 
 
 @router.get(
@@ -50,5 +43,5 @@ def download_report_csv(round_: AccessibleRound, session: SessionDep) -> Respons
     response_class=Response,
 )
 def download_report_pdf(round_: AccessibleRound, session: SessionDep) -> Response:
-    report = _report(session, round_)
+    report = build_round_report(session=session, round_=round_)
     return pdf_download(report, pdf_html(report))

@@ -2,15 +2,17 @@
 
 import csv
 import io
-from typing import Any
 
 from fastapi.responses import Response
 
+from app.reports.schemas import PublishedValue, RoundReport, WithheldValue
+from app.vocabulary import RespondentType
+
 TYPE_COLUMNS = (
-    ("self_assessment", "Self-assessment"),
-    ("nqsw", "NQSWs"),
-    ("line_manager", "Line managers"),
-    ("other", "Others"),
+    (RespondentType.SELF_ASSESSMENT, "Self-assessment"),
+    (RespondentType.NQSW, "NQSWs"),
+    (RespondentType.LINE_MANAGER, "Line managers"),
+    (RespondentType.OTHER, "Others"),
 )
 BENCHMARK_COLUMNS = (
     ("national", "National"),
@@ -20,62 +22,51 @@ BENCHMARK_COLUMNS = (
 )
 
 
-def _cell(shown: dict[str, Any] | None) -> str:
-    if shown is None:
+def printed(value) -> str:
+    """A displayed value as the page prints it, or blank."""
+    return "" if value is None else str(value)
+
+
+def _cell(value: PublishedValue | WithheldValue | None) -> str:
+    if value is None:
         return ""
-    if "average" in shown:
-        return f"{shown['average']:.1f}"
-    text = shown["suppressed"]
-    if shown.get("combined_with"):
-        text += " (combined with " + ", ".join(shown["combined_with"]) + ")"
+    if isinstance(value, PublishedValue):
+        return str(value.average)
+    text = value.suppressed
+    if value.combined_with:
+        text += " (combined with " + ", ".join(value.combined_with) + ")"
     return text
 
 
-def report_csv(report: dict[str, Any]) -> str:
+def report_csv(report: RoundReport) -> str:
     """One row per statement, with the same displayed numbers as the page and the JSON."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "Statement",
-            "Theme",
-            "Text",
-            "Average",
-            "RAG",
-            "Scores",
-            "Withheld because",
-            *(label for _, label in TYPE_COLUMNS),
-            *(f"{label} average" for _, label in BENCHMARK_COLUMNS),
-            "Previous average",
-            "Change",
-            "RAG change",
-            "Scales differ",
-        ]
-    )
-    for statement in report["statements"]:
-        previous = statement["previous"] or {}
-        writer.writerow(
-            [
-                statement["number"],
-                statement["theme"],
-                statement["text"],
-                "" if statement["average"] is None else f"{statement['average']:.1f}",
-                statement["rag"] or "",
-                "" if statement["n"] is None else statement["n"],
-                statement["suppressed"] or "",
-                *(_cell(statement["by_respondent_type"].get(key)) for key, _ in TYPE_COLUMNS),
-                *(
-                    ""
-                    if statement["benchmarks"][key] is None
-                    else f"{statement['benchmarks'][key]['average']:.1f}"
-                    for key, _ in BENCHMARK_COLUMNS
-                ),
-                "" if previous.get("average") is None else f"{previous['average']:.1f}",
-                "" if previous.get("change") is None else f"{previous['change']:+.1f}",
-                previous.get("rag_change") or "",
-                "yes" if previous.get("scale_differs") else "",
-            ]
-        )
+    writer.writerow([
+        "Statement", "Theme", "Text", "Average", "RAG", "Scores", "Withheld because",
+        *(label for _, label in TYPE_COLUMNS),
+        *(f"{label} average" for _, label in BENCHMARK_COLUMNS),
+        "Previous average", "Change", "RAG change", "Scales differ",
+    ])
+    for statement in report.statements:
+        previous = statement.previous
+        benchmarks = statement.benchmarks
+        writer.writerow([
+            statement.number,
+            statement.theme,
+            statement.text,
+            printed(statement.average),
+            statement.rag or "",
+            printed(statement.n),
+            statement.suppressed or "",
+            *(_cell(statement.by_respondent_type.get(key)) for key, _ in TYPE_COLUMNS),
+            *(printed(b and b.average) for b in (getattr(benchmarks, key)
+                                               for key, _ in BENCHMARK_COLUMNS)),
+            printed(previous and previous.average),
+            "" if previous is None or previous.change is None else f"{previous.change:+}",
+            (previous and previous.rag_change) or "",
+            "yes" if previous and previous.scale_differs else "",
+        ])
     return buffer.getvalue()
 
 
@@ -86,11 +77,10 @@ def report_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def download(
-    report: dict[str, Any], body: bytes | str, *, media_type: str, extension: str
-) -> Response:
+def download(report: RoundReport, body: bytes | str, *, media_type: str,
+             extension: str) -> Response:
     """A file download named after the round, e.g. asye360-report-2025-26-adults.csv."""
-    name = f"asye360-report-{report['round']['year']}-{report['round']['programme']}.{extension}"
+    name = f"asye360-report-{report.round.year}-{report.round.programme}.{extension}"
     return Response(
         body,
         media_type=media_type,
@@ -98,11 +88,10 @@ def download(
     )
 
 
-def csv_download(report: dict[str, Any]) -> Response:
-    return download(
-        report, report_csv(report), media_type="text/csv; charset=utf-8", extension="csv"
-    )
+def csv_download(report: RoundReport) -> Response:
+    return download(report, report_csv(report), media_type="text/csv; charset=utf-8",
+                    extension="csv")
 
 
-def pdf_download(report: dict[str, Any], html: str) -> Response:
+def pdf_download(report: RoundReport, html: str) -> Response:
     return download(report, report_pdf(html), media_type="application/pdf", extension="pdf")

@@ -1,51 +1,36 @@
-"""The report page and its downloads, for the organisation's employers and national users."""
+"""The report page and its downloads, for the organisation's employers and national users.
 
-from fastapi import APIRouter, Depends, Request
+A round not yet closed answers with its own page (ReportNotReady, 409).
+"""
 
-from app.accounts.deps import set_page_user
-from app.csrf import csrf_protect
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.accounts.deps import ShowsPageUser
+from app.core.routing import page_router
+from app.core.templating import render
 from app.db import SessionDep
+from app.lifecycle.deps import AccessibleRound
 from app.reports.exports import csv_download, pdf_download
-from app.reports.service import ReportNotReady, build_round_report
+from app.reports.service import build_round_report
 from app.reports.views import pdf_html, report_view
-from app.rounds.deps import AccessibleRound
-from app.templating import render
 
-# Pages, not the JSON API: kept out of the OpenAPI schema like every other page router.
-router = APIRouter(include_in_schema=False,
-                   dependencies=[Depends(csrf_protect), Depends(set_page_user)])
+router = page_router(ShowsPageUser)
 
 
-def _report_or_wait(request: Request, session, round_):
-    try:
-        return build_round_report(session=session, round_=round_), None
-    except ReportNotReady:
-        page = render(request, "reports/not_ready.html", {"round": round_}, status_code=409)
-        return None, page
-
-
-@router.get("/rounds/{round_id}/report")
-def report_page(request: Request, round_: AccessibleRound, session: SessionDep):
-    report, waiting = _report_or_wait(request, session, round_)
-    if waiting:
-        return waiting
-    user = request.state.user
-    back_url = "/national" if user.is_national else f"/rounds/{round_.id}"
+@router.get("/rounds/{round_id}/report", response_class=HTMLResponse)
+def report_page(request: Request, round_: AccessibleRound, session: SessionDep) -> HTMLResponse:
+    report = build_round_report(session=session, round_=round_)
+    back_url = "/national" if request.state.user.is_national else f"/rounds/{round_.id}"
     return render(request, "reports/report.html", {**report_view(report), "back_url": back_url})
 
 
 @router.get("/rounds/{round_id}/report.csv")
-def report_csv_download(request: Request, round_: AccessibleRound, session: SessionDep):
-    report, waiting = _report_or_wait(request, session, round_)
-    if waiting:
-        return waiting
-    return csv_download(report)
+def report_csv_download(round_: AccessibleRound, session: SessionDep) -> Response:
+    return csv_download(build_round_report(session=session, round_=round_))
 
 
 @router.get("/rounds/{round_id}/report.pdf")
-def report_pdf_download(request: Request, round_: AccessibleRound, session: SessionDep):
-    report, waiting = _report_or_wait(request, session, round_)
-    if waiting:
-        return waiting
-    html = pdf_html(report)
-    return pdf_download(report, html)
+def report_pdf_download(round_: AccessibleRound, session: SessionDep) -> Response:
+    report = build_round_report(session=session, round_=round_)
+    return pdf_download(report, pdf_html(report))

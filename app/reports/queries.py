@@ -8,17 +8,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from app.accounts.models import Organisation
 from app.config import Settings
+from app.lifecycle.models import Round
+from app.reports import criteria
 from app.reports.aggregation import Cell
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
-from app.rounds.models import Round
-from app.survey.models import Response
-
-SELF = "self_assessment"
+from app.vocabulary import RoundStatus
 
 
 def round_cells(*, session: Session, round_id: int) -> dict[int, dict[str, Cell]]:
@@ -37,28 +36,6 @@ def round_cells(*, session: Session, round_id: int) -> dict[int, dict[str, Cell]
     return dict(cells)
 
 
-def response_counts(*, session: Session, round_id: int) -> dict[str, int]:
-    """Responses per respondent type (every type present, zero when none)."""
-    counts = dict.fromkeys((SELF, "nqsw", "line_manager", "other"), 0)
-    rows = session.execute(
-        select(Response.respondent_type, func.count())
-        .where(Response.round_id == round_id)
-        .group_by(Response.respondent_type)
-    )
-    counts.update({respondent_type: count for respondent_type, count in rows})
-    return counts
-
-
-def meets_minimum_criteria(settings: Settings):
-    """The minimum criteria (rule 6) on a closed round's recorded response counts: a plain
-    condition on `round_responses`, for a query that joins it."""
-    return and_(
-        RoundResponses.self_assessment >= 1,
-        RoundResponses.nqsw >= settings.minimum_nqsw,
-        RoundResponses.line_manager >= settings.minimum_line_manager,
-    )
-
-
 def qualifying_round_ids(
     *, settings: Settings, year: str | None = None, programme: str | None = None
 ):
@@ -66,7 +43,7 @@ def qualifying_round_ids(
 
     Reads the response counts recorded at close (one row per round), not the summaries.
     """
-    query = select(RoundResponses.round_id).where(meets_minimum_criteria(settings))
+    query = select(RoundResponses.round_id).where(criteria.condition(settings))
     if year is not None or programme is not None:
         query = query.join(Round, Round.id == RoundResponses.round_id)
         if year is not None:
@@ -101,8 +78,8 @@ def _in_cohort(*, year: str, programme: str, statement_set: str, settings: Setti
         Round.year == year,
         Round.programme == programme,
         Round.statement_set == statement_set,
-        Round.status == "closed",
-        meets_minimum_criteria(settings),
+        Round.status == RoundStatus.CLOSED,
+        criteria.condition(settings),
     )
 
 
@@ -152,7 +129,7 @@ def previous_round(*, session: Session, round_: Round) -> Round | None:
         .where(
             Round.organisation_id == round_.organisation_id,
             Round.programme == round_.programme,
-            Round.status == "closed",
+            Round.status == RoundStatus.CLOSED,
             Round.year < round_.year,
         )
         .order_by(Round.year.desc())

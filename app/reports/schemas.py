@@ -1,13 +1,41 @@
-"""The report's JSON shape, as the API contract (PRODUCT.md section 5) names it."""
+"""The report's public shape (PRODUCT.md section 5), built from the pure arithmetic's types.
 
-from pydantic import BaseModel, Field
+Each figure class has a constructor (`of`) from app.reports.aggregation's result, so a shape is
+filled in one place and the report page, its CSV and PDF, the JSON API and the national results
+(which reuse `Displayed`, `shown` and `ThemeFigure`) read the same attributes. A displayed value
+is a `Decimal` (one decimal place, exact) that JSON writes as a number.
+"""
+
+from decimal import Decimal
+from typing import Annotated, Any, Self
+
+from pydantic import BaseModel, Field, PlainSerializer
+
+from app.reports import aggregation as agg
+from app.statements.loader import Theme
+from app.vocabulary import Rag
+
+Displayed = Annotated[
+    Decimal,
+    PlainSerializer(float, return_type=float, when_used="json"),
+    Field(description="Displayed: one decimal place, rounded half up"),
+]
+
+
+def shown(value: agg.Average) -> dict[str, Any]:
+    """The fields every published average has: displayed, unrounded and its RAG."""
+    return {"average": value.average, "mean": float(value.mean), "rag": value.rag}
 
 
 class PublishedValue(BaseModel):
-    average: float = Field(description="Displayed: one decimal place, rounded half up")
+    average: Displayed
     mean: float = Field(description="Unrounded")
-    rag: str
+    rag: Rag
     n: int = Field(description="Number of scores (“I do not know” excluded)")
+
+    @classmethod
+    def of(cls, value: agg.Published) -> Self:
+        return cls(**shown(value), n=value.n)
 
 
 class WithheldValue(BaseModel):
@@ -18,22 +46,37 @@ class WithheldValue(BaseModel):
         default=[], description="The types it is pooled with; the pool is in `combined`"
     )
 
+    @classmethod
+    def of(cls, outcome: agg.TypeResult) -> Self:
+        return cls(suppressed=outcome.suppressed, combined_with=list(outcome.combined_with))
+
 
 class CombinedPart(BaseModel):
     types: list[str]
-    average: float
+    average: Displayed
     mean: float
-    rag: str
+    rag: Rag
     n: int
+
+    @classmethod
+    def of(cls, part: agg.Part) -> Self:
+        return cls(types=list(part.types), **shown(part), n=part.n)
 
 
 class BenchmarkValue(BaseModel):
-    average: float
+    average: Displayed
     mean: float
-    rag: str
-    min: float
-    max: float
+    rag: Rag
+    min: Displayed
+    max: Displayed
     organisations: int
+
+    @classmethod
+    def of(cls, value: agg.Benchmark | None) -> Self | None:
+        if value is None:
+            return None
+        return cls(**shown(value), min=value.minimum, max=value.maximum,
+                   organisations=value.organisations)
 
 
 class Benchmarks(BaseModel):
@@ -44,20 +87,27 @@ class Benchmarks(BaseModel):
 
 
 class PreviousValue(BaseModel):
-    average: float | None
-    change: float | None
-    rag: str | None
+    average: Displayed | None
+    change: Displayed | None
+    rag: Rag | None
     rag_change: str | None = Field(examples=["amber → green"])
     scale_differs: bool
+
+    @classmethod
+    def of(cls, compared: agg.Change) -> Self:
+        before = compared.previous
+        return cls(average=before.average if before else None, change=compared.change,
+                   rag=before.rag if before else None, rag_change=compared.rag_change,
+                   scale_differs=compared.scale_differs)
 
 
 class StatementReport(BaseModel):
     number: int
     theme: int
     text: str
-    average: float | None
+    average: Displayed | None
     mean: float | None
-    rag: str | None
+    rag: Rag | None
     n: int | None
     suppressed: str | None
     by_respondent_type: dict[str, PublishedValue | WithheldValue]
@@ -66,13 +116,21 @@ class StatementReport(BaseModel):
     previous: PreviousValue | None
 
 
-class ThemeReport(BaseModel):
+class ThemeFigure(BaseModel):
+    """A theme's average: the mean of its statements' averages (rule 4); none if none shows."""
+
     number: int
     title: str
-    average: float | None
+    average: Displayed | None = Field(description="Mean of the theme's statement averages")
     mean: float | None
-    rag: str | None
+    rag: Rag | None
     statements: list[int]
+
+    @classmethod
+    def of(cls, theme: Theme, average: agg.Average | None) -> Self:
+        figures = shown(average) if average else {"average": None, "mean": None, "rag": None}
+        return cls(number=theme.number, title=theme.title, **figures,
+                   statements=[s.number for s in theme.statements])
 
 
 class OrganisationSummary(BaseModel):
@@ -103,9 +161,14 @@ class MinimumCriteriaPublic(BaseModel):
 
 class Gap(BaseModel):
     statement: int
-    self_assessment: float
-    everyone_else: float
-    gap: float
+    self_assessment: Displayed
+    everyone_else: Displayed
+    gap: Displayed
+
+    @classmethod
+    def of(cls, gap: agg.Gap) -> Self:
+        return cls(statement=gap.statement, self_assessment=gap.self_assessment.average,
+                   everyone_else=gap.everyone_else.average, gap=gap.displayed)
 
 
 class ScalePoint(BaseModel):
@@ -127,10 +190,13 @@ class RoundReport(BaseModel):
     minimum_criteria: MinimumCriteriaPublic
     small_group_threshold: int
     scale: list[ScalePoint]
-    themes: list[ThemeReport]
+    themes: list[ThemeFigure]
     statements: list[StatementReport]
     highest: list[int]
     lowest: list[int]
     gaps: list[Gap]
     benchmark_notes: dict[str, str | None]
     previous_round: PreviousRound | None
+
+    def statement(self, number: int) -> StatementReport:
+        return self.statements[number - 1]

@@ -1,66 +1,74 @@
-"""Build a closed round's summary rows with one SQL aggregate over its ratings."""
+"""Summarise closed rounds in the database: per statement and respondent type, per statement,
+and responses per type. Closing a round runs it for that round; the benchmark data generator
+runs the very same statements for every round it loads.
+"""
 
-from sqlalchemy import Integer, case, delete, func, insert, literal, select
+from collections.abc import Iterable
+
+from sqlalchemy import Integer, Select, case, delete, func, insert, select
 from sqlmodel import Session
 
+from app.lifecycle.models import Round
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
-from app.survey.models import Rating, Response
-
-SELF = "self_assessment"
-RESPONDENT_TYPES = (SELF, "nqsw", "line_manager", "other")
+from app.survey.models import Rating, SurveyResponse
+from app.vocabulary import RESPONDENT_TYPES, SELF_ASSESSMENT
 
 
 def summarise_round(*, session: Session, round_id: int) -> None:
-    """(Re)write the per-statement, per-respondent-type counts and sums of one round, its
-    per-statement organisation figures and its responses per respondent type.
+    """(Re)write one closing round's summary rows, in the caller's transaction (closing it), so
+    a round is never closed without its summary."""
+    summarise_rounds(session=session, round_ids=[round_id])
 
-    Runs inside the caller's transaction (closing the round), so a round is never closed without
-    its summary. The aggregate runs in the database: no rating is loaded into Python.
+
+def summarise_rounds(*, session: Session, round_ids: Iterable[int] | Select) -> None:
+    """(Re)write the summary rows of these rounds (a list of ids, or a query of them).
+
+    Three aggregates run in the database, no rating is loaded into Python: counts and sums per
+    statement and respondent type (`round_summary`), the organisation's figures per statement
+    made from them (`round_statement`), and responses per respondent type (`round_responses`).
     """
+    ids = round_ids if isinstance(round_ids, Select) else list(round_ids)
     for table in (RoundSummary, RoundStatement, RoundResponses):
-        session.exec(delete(table).where(table.round_id == round_id))
-    aggregate = (
+        session.exec(delete(table).where(table.round_id.in_(ids)))
+    session.exec(insert(RoundSummary).from_select(
+        ["round_id", "statement_number", "respondent_type", "n", "total", "dont_know"],
         select(
-            literal(round_id).label("round_id"),
+            SurveyResponse.round_id,
             Rating.statement_number,
-            Response.respondent_type,
-            func.count(Rating.score).label("n"),
-            func.coalesce(func.sum(Rating.score), 0).label("total"),
-            (func.count() - func.count(Rating.score)).label("dont_know"),
+            SurveyResponse.respondent_type,
+            func.count(Rating.score),
+            func.coalesce(func.sum(Rating.score), 0),
+            func.count() - func.count(Rating.score),
         )
-        .join(Response, Response.id == Rating.response_id)
-        .where(Response.round_id == round_id)
-        .group_by(Rating.statement_number, Response.respondent_type)
-    )
-    session.exec(
-        insert(RoundSummary).from_select(
-            ["round_id", "statement_number", "respondent_type", "n", "total", "dont_know"],
-            aggregate,
+        .join(SurveyResponse, SurveyResponse.id == Rating.response_id)
+        .where(SurveyResponse.round_id.in_(ids))
+        .group_by(SurveyResponse.round_id, Rating.statement_number,
+                  SurveyResponse.respondent_type),
+    ))
+    session.exec(insert(RoundStatement).from_select(
+        ["round_id", "statement_number", "n", "total", "anonymous_n"],
+        select(
+            RoundSummary.round_id,
+            RoundSummary.statement_number,
+            func.sum(RoundSummary.n).cast(Integer),
+            func.sum(RoundSummary.total).cast(Integer),
+            func.sum(case((RoundSummary.respondent_type != SELF_ASSESSMENT, RoundSummary.n),
+                          else_=0)).cast(Integer),
         )
-    )
-    session.exec(
-        insert(RoundStatement).from_select(
-            ["round_id", "statement_number", "n", "total", "anonymous_n"],
-            select(
-                RoundSummary.round_id,
-                RoundSummary.statement_number,
-                func.sum(RoundSummary.n).cast(Integer),
-                func.sum(RoundSummary.total).cast(Integer),
-                func.sum(case((RoundSummary.respondent_type != SELF, RoundSummary.n),
-                              else_=0)).cast(Integer),
-            )
-            .where(RoundSummary.round_id == round_id)
-            .group_by(RoundSummary.round_id, RoundSummary.statement_number),
+        .where(RoundSummary.round_id.in_(ids))
+        .group_by(RoundSummary.round_id, RoundSummary.statement_number),
+    ))
+    # From the rounds, so that a round nobody answered still gets its row of zeros.
+    session.exec(insert(RoundResponses).from_select(
+        ["round_id", *(str(t) for t in RESPONDENT_TYPES)],
+        select(
+            Round.id,
+            *(func.coalesce(func.sum(case((SurveyResponse.respondent_type == t, 1), else_=0)),
+                            0).cast(Integer)
+              for t in RESPONDENT_TYPES),
         )
-    )
-    session.exec(
-        insert(RoundResponses).from_select(
-            ["round_id", *RESPONDENT_TYPES],
-            select(
-                literal(round_id),
-                *(func.coalesce(func.sum(case((Response.respondent_type == t, 1), else_=0)),
-                                0).cast(Integer)
-                  for t in RESPONDENT_TYPES),
-            ).where(Response.round_id == round_id),
-        )
-    )
+        .select_from(Round)
+        .outerjoin(SurveyResponse, SurveyResponse.round_id == Round.id)
+        .where(Round.id.in_(ids))
+        .group_by(Round.id),
+    ))

@@ -1,67 +1,28 @@
-"""JSON routes of the rounds domain: create, list, read, open, close, codes, self-assessment."""
+"""JSON routes of the rounds domain: create, list, read, open, close, codes, self-assessment.
 
-from fastapi import APIRouter, HTTPException, status
-from fastapi.responses import JSONResponse
+Refusals are domain errors, answered as JSON `{detail}` by the one error handler.
+"""
+
+from fastapi import APIRouter, status
 
 from app.accounts.deps import CurrentUser, EmployerUser
 from app.db import SessionDep
-from app.rounds.deps import AccessibleRound, EmployerRound
+from app.lifecycle.deps import AccessibleRound, EmployerRound
 from app.rounds.schemas import (
     CodesCreate,
     CodesPublic,
-    Expected,
-    OrganisationSummary,
-    RatingsRefused,
-    RoundCounts,
     RoundCreate,
-    RoundLinks,
     RoundPublic,
     SelfAssessmentIn,
     SelfAssessmentPublic,
     api_errors,
 )
-from app.rounds.service import (
-    RoundConflict,
-    RoundError,
-    RoundOverview,
-    close_round,
-    create_round,
-    describe_round,
-    get_self_assessment,
-    issue_codes,
-    list_rounds,
-    open_round,
-    save_self_assessment,
-)
-from app.survey.ratings import RatingsError
+from app.rounds.service import close_round, create_round, describe_round, list_rounds, open_round
+from app.survey.codes import issue_codes
+from app.survey.schemas import RatingsRefused
+from app.survey.service import get_self_assessment, save_self_assessment
 
 router = APIRouter(prefix="/rounds", tags=["rounds"])
-
-
-def round_public(overview: RoundOverview) -> RoundPublic:
-    round_, organisation = overview.round, overview.organisation
-    return RoundPublic(
-        id=round_.id,
-        year=round_.year,
-        programme=round_.programme,
-        statement_set=round_.statement_set,
-        status=round_.status,
-        links=RoundLinks(**overview.links),
-        counts=RoundCounts(**overview.counts),
-        meets_minimum=overview.minimum.met,
-        minimum_reasons=list(overview.minimum.reasons),
-        expected=Expected(**overview.expected),
-        response_rates=overview.response_rates,
-        organisation=OrganisationSummary.model_validate(organisation, from_attributes=True),
-        created_at=round_.created_at,
-        opened_at=round_.opened_at,
-        closed_at=round_.closed_at,
-    )
-
-
-def _http_error(error: RoundError) -> HTTPException:
-    code = status.HTTP_409_CONFLICT if isinstance(error, RoundConflict) else 422
-    return HTTPException(status_code=code, detail=error.message)
 
 
 @router.post(
@@ -72,18 +33,11 @@ def _http_error(error: RoundError) -> HTTPException:
 )
 def create(body: RoundCreate, user: EmployerUser, session: SessionDep) -> RoundPublic:
     """Create a draft round for your organisation (one per programme and year)."""
-    try:
-        round_ = create_round(
-            session=session,
-            organisation_id=user.organisation_id,
-            programme=body.programme,
-            year=body.year,
-            statement_set=body.statement_set,
-            expected=body.expected.model_dump(),
-        )
-    except RoundError as error:
-        raise _http_error(error) from error
-    return round_public(describe_round(session=session, round_=round_))
+    round_ = create_round(
+        session=session, organisation_id=user.organisation_id, programme=body.programme,
+        year=body.year, statement_set=body.statement_set, expected=body.expected.model_dump(),
+    )
+    return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
 @router.get("", response_model=list[RoundPublic], responses=api_errors(401, 422))
@@ -100,13 +54,13 @@ def list_all(
         year=year,
         programme=programme,
     )
-    return [round_public(overview) for overview in overviews]
+    return [RoundPublic.of(overview) for overview in overviews]
 
 
 @router.get("/{round_id}", response_model=RoundPublic, responses=api_errors(401, 404, 422))
 def read(round_: AccessibleRound, session: SessionDep) -> RoundPublic:
     """One round: links, counts per respondent type, and the minimum criteria. No averages."""
-    return round_public(describe_round(session=session, round_=round_))
+    return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
 @router.post(
@@ -114,11 +68,8 @@ def read(round_: AccessibleRound, session: SessionDep) -> RoundPublic:
 )
 def open_(round_: EmployerRound, session: SessionDep) -> RoundPublic:
     """Open a draft round: its links start taking responses. 409 unless it is a draft."""
-    try:
-        round_ = open_round(session=session, round_id=round_.id)
-    except RoundError as error:
-        raise _http_error(error) from error
-    return round_public(describe_round(session=session, round_=round_))
+    round_ = open_round(session=session, round_id=round_.id)
+    return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
 @router.post(
@@ -126,11 +77,8 @@ def open_(round_: EmployerRound, session: SessionDep) -> RoundPublic:
 )
 def close(round_: EmployerRound, session: SessionDep) -> RoundPublic:
     """Close an open round. Final: it never reopens or takes another response. 409 unless open."""
-    try:
-        round_ = close_round(session=session, round_id=round_.id)
-    except RoundError as error:
-        raise _http_error(error) from error
-    return round_public(describe_round(session=session, round_=round_))
+    round_ = close_round(session=session, round_id=round_.id)
+    return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
 @router.get(
@@ -141,11 +89,7 @@ def close(round_: EmployerRound, session: SessionDep) -> RoundPublic:
 def read_self_assessment(round_: AccessibleRound, session: SessionDep) -> SelfAssessmentPublic:
     """The employer's own ratings; `complete` is false (and `ratings` empty) until saved."""
     ratings = get_self_assessment(session=session, round_id=round_.id) or {}
-    return SelfAssessmentPublic(
-        round_id=round_.id,
-        complete=bool(ratings),
-        ratings={str(number): score for number, score in ratings.items()},
-    )
+    return SelfAssessmentPublic.of(round_.id, ratings)
 
 
 @router.put(
@@ -159,19 +103,10 @@ def read_self_assessment(round_: AccessibleRound, session: SessionDep) -> SelfAs
 )
 def put_self_assessment(
     body: SelfAssessmentIn, round_: EmployerRound, session: SessionDep
-) -> SelfAssessmentPublic | JSONResponse:
+) -> SelfAssessmentPublic:
     """Save (or replace) the self-assessment while the round is open. 409 unless open."""
-    try:
-        ratings = save_self_assessment(session=session, round_id=round_.id, ratings=body.ratings)
-    except RatingsError as error:
-        return JSONResponse({"detail": str(error), "errors": error.problems}, status_code=422)
-    except RoundError as error:
-        raise _http_error(error) from error
-    return SelfAssessmentPublic(
-        round_id=round_.id,
-        complete=True,
-        ratings={str(number): score for number, score in sorted(ratings.items())},
-    )
+    ratings = save_self_assessment(session=session, round_id=round_.id, ratings=body.ratings)
+    return SelfAssessmentPublic.of(round_.id, ratings)
 
 
 @router.post(
@@ -182,8 +117,5 @@ def put_self_assessment(
 )
 def create_codes(body: CodesCreate, round_: EmployerRound, session: SessionDep) -> CodesPublic:
     """Issue single-use codes per respondent type. They are returned this once, never again."""
-    try:
-        codes = issue_codes(session=session, round_id=round_.id, counts=body.model_dump())
-    except RoundError as error:
-        raise _http_error(error) from error
+    codes = issue_codes(session=session, round_id=round_.id, counts=body.model_dump())
     return CodesPublic(round_id=round_.id, codes=codes)

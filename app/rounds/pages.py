@@ -4,56 +4,33 @@ import csv
 import io
 from datetime import date
 from itertools import groupby
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from starlette.datastructures import FormData
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
 
-from app.accounts.deps import CurrentUser, EmployerUser, set_page_user
-from app.accounts.forms import read_form
+from app.accounts.deps import CurrentUser, EmployerUser, ShowsPageUser
 from app.accounts.service import get_organisation
-from app.config import get_settings
-from app.csrf import csrf_protect
+from app.core.forms import read_form
+from app.core.routing import FormDep, page_router, redirect
+from app.core.templating import render
 from app.db import SessionDep
+from app.errors import DomainError
+from app.lifecycle.deps import AccessibleRound, EmployerRound
+from app.lifecycle.models import Round
+from app.lifecycle.service import ensure_status
+from app.lifecycle.years import academic_year_of
 from app.rounds import self_assessment
-from app.rounds.deps import AccessibleRound, EmployerRound
-from app.rounds.qr import qr_svg
 from app.rounds.schemas import CodesForm, RoundForm
-from app.rounds.service import (
-    RoundConflict,
-    RoundError,
-    close_round,
-    create_round,
-    describe_round,
-    issue_codes,
-    list_rounds,
-    open_round,
-)
-from app.rounds.years import academic_year_of
+from app.rounds.service import close_round, create_round, describe_round, list_rounds, open_round
+from app.rounds.views import link_cards, round_title, round_view
 from app.statements.loader import get_statement_sets
-from app.statements.reference import ANONYMOUS_TYPES, get_reference
-from app.templating import render
+from app.statements.reference import get_reference
+from app.survey.codes import issue_codes
+from app.survey.links import survey_url
+from app.vocabulary import RoundStatus
 
-router = APIRouter(
-    include_in_schema=False, dependencies=[Depends(csrf_protect), Depends(set_page_user)]
-)
-
-
-async def _form(request: Request) -> FormData:
-    return await request.form()  # parsed once by csrf_protect, cached on the request
-
-
-FormDep = Annotated[FormData, Depends(_form)]
-
-
-def redirect(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
-
-
-def conflict(error: RoundError) -> HTTPException:
-    """A lifecycle refusal as the plain 409 page, saying why."""
-    return HTTPException(status_code=409, detail=error.message)
+router = page_router(ShowsPageUser)
 
 
 def _labels(list_name: str) -> dict[str, str]:
@@ -68,8 +45,8 @@ def dashboard(request: Request, user: CurrentUser, session: SessionDep) -> Respo
     if user.is_national:
         return redirect("/national")
     overviews = list_rounds(session=session, organisation_id=user.organisation_id)
-    by_year = [(year, list(rounds)) for year, rounds in
-               groupby(overviews, key=lambda overview: overview.round.year)]
+    by_year = [(year, [(overview, round_title(overview)) for overview in rounds])
+               for year, rounds in groupby(overviews, key=lambda overview: overview.round.year)]
     organisation = get_organisation(session=session, organisation_id=user.organisation_id)
     return render(request, "rounds/dashboard.html", {
         "organisation": organisation,
@@ -92,7 +69,7 @@ def _new_round_page(
     return render(request, "rounds/new.html", {
         "values": values,
         "errors": errors,
-        "programmes": [{"value": i.key, "text": i.label} for i in get_reference().programmes],
+        "programmes": [{"value": key, "text": label} for key, label in programmes.items()],
         "statement_sets": sets,
     }, status_code=status_code)
 
@@ -111,17 +88,13 @@ def new_round(request: Request, user: EmployerUser, session: SessionDep, form: F
     body = parsed.to_create()
     try:
         round_ = create_round(
-            session=session,
-            organisation_id=user.organisation_id,
-            programme=body.programme,
-            year=body.year,
-            statement_set=body.statement_set,
+            session=session, organisation_id=user.organisation_id, programme=body.programme,
+            year=body.year, statement_set=body.statement_set,
             expected=body.expected.model_dump(),
         )
-    except RoundError as error:
-        status_code = 409 if isinstance(error, RoundConflict) else 422
+    except DomainError as error:
         return _new_round_page(request, values, {error.field or "programme": error.message},
-                               status_code=status_code)
+                               status_code=error.status)
     return redirect(f"/rounds/{round_.id}")
 
 
@@ -132,51 +105,26 @@ def new_round(request: Request, user: EmployerUser, session: SessionDep, form: F
 def round_page(request: Request, round_: AccessibleRound, user: CurrentUser,
                session: SessionDep) -> HTMLResponse:
     overview = describe_round(session=session, round_=round_)
-    respondent_types = _labels("respondent_types")
-    links = [
-        {
-            "type": t,
-            "label": respondent_types[t],
-            "url": overview.links[t],
-            "qr": qr_svg(overview.links[t], label=f"QR code of the {respondent_types[t]} link"),
-        }
-        for t in ANONYMOUS_TYPES
-        if t in overview.links
-    ]
-    return render(request, "rounds/round.html", {
-        "overview": overview,
-        "round": round_,
-        "can_change": not user.is_national,
-        "links": links,
-        "respondent_types": respondent_types,
-        "anonymous_types": ANONYMOUS_TYPES,
-        "code_url": f"{get_settings().base_url.rstrip('/')}/survey/code",
-    })
+    return render(request, "rounds/round.html", round_view(
+        overview, can_change=not user.is_national, links=link_cards(overview)))
 
 
 @router.post("/rounds/{round_id}/open")
 def open_(round_: EmployerRound, session: SessionDep) -> Response:
-    try:
-        open_round(session=session, round_id=round_.id)
-    except RoundError as error:
-        raise conflict(error) from error
+    open_round(session=session, round_id=round_.id)
     return redirect(f"/rounds/{round_.id}")
 
 
 @router.get("/rounds/{round_id}/close", response_class=HTMLResponse)
 def close_page(request: Request, round_: EmployerRound, session: SessionDep) -> HTMLResponse:
-    if round_.status != "open":
-        raise HTTPException(status_code=409, detail="Only an open round can be closed.")
+    ensure_status(round_.status, RoundStatus.OPEN)
     overview = describe_round(session=session, round_=round_)
-    return render(request, "rounds/close.html", {"overview": overview, "round": round_})
+    return render(request, "rounds/close.html", round_view(overview))
 
 
 @router.post("/rounds/{round_id}/close")
 def close(round_: EmployerRound, session: SessionDep) -> Response:
-    try:
-        close_round(session=session, round_id=round_.id)
-    except RoundError as error:
-        raise conflict(error) from error
+    close_round(session=session, round_id=round_.id)
     return redirect(f"/rounds/{round_.id}")
 
 
@@ -184,19 +132,12 @@ def close(round_: EmployerRound, session: SessionDep) -> Response:
 
 
 def _codes_page(
-    request: Request, round_, session, values: dict[str, Any], errors: dict[str, str],
-    status_code: int = 200,
+    request: Request, round_: Round, session: SessionDep, values: dict[str, Any],
+    errors: dict[str, str], status_code: int = 200,
 ) -> HTMLResponse:
     overview = describe_round(session=session, round_=round_)
-    return render(request, "rounds/codes.html", {
-        "overview": overview,
-        "round": round_,
-        "values": values,
-        "errors": errors,
-        "respondent_types": _labels("respondent_types"),
-        "anonymous_types": ANONYMOUS_TYPES,
-        "code_url": f"{get_settings().base_url.rstrip('/')}/survey/code",
-    }, status_code=status_code)
+    return render(request, "rounds/codes.html", round_view(overview, values=values, errors=errors),
+                  status_code=status_code)
 
 
 @router.get("/rounds/{round_id}/codes", response_class=HTMLResponse)
@@ -210,7 +151,7 @@ def create_codes(request: Request, round_: EmployerRound, session: SessionDep,
     """Answers with the codes as a CSV download: they exist in plain form only in this response.
 
     Not post/redirect/get on purpose: a redirect would have nothing to show, since only the
-    codes' keyed hashes are stored.
+    codes' keyed hashes are stored. A closed round's refusal is its own error page.
     """
     parsed, errors, values = read_form(form, CodesForm)
     if parsed is None:
@@ -218,17 +159,17 @@ def create_codes(request: Request, round_: EmployerRound, session: SessionDep,
     try:
         codes = issue_codes(session=session, round_id=round_.id,
                             counts=parsed.to_create().model_dump())
-    except RoundConflict as error:
-        raise conflict(error) from error
-    except RoundError as error:
-        return _codes_page(request, round_, session, values,
-                           {error.field or "nqsw": error.message}, status_code=422)
+    except DomainError as error:
+        if error.field is None:
+            raise
+        return _codes_page(request, round_, session, values, {error.field: error.message},
+                           status_code=error.status)
     return _codes_csv(round_, codes)
 
 
-def _codes_csv(round_, codes: dict[str, list[str]]) -> Response:
+def _codes_csv(round_: Round, codes: dict[str, list[str]]) -> Response:
     labels = _labels("respondent_types")
-    where = f"{get_settings().base_url.rstrip('/')}/survey/code"
+    where = survey_url("code")
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["Respondent type", "Code", "Where to enter the code"])
@@ -239,8 +180,7 @@ def _codes_csv(round_, codes: dict[str, list[str]]) -> Response:
     return Response(
         buffer.getvalue().encode("utf-8-sig"),  # with a BOM, so Excel reads it as UTF-8
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                 "Cache-Control": "no-store"},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -1,18 +1,21 @@
 """Public shapes of the rounds API (PRODUCT.md section 5) and the round page forms."""
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.accounts.schemas import ErrorDetail
-from app.rounds.years import academic_year_of, is_academic_year
+from app.core.forms import Stripped, problem
+from app.lifecycle.years import academic_year_of, is_academic_year, next_year
+from app.rounds.service import RoundOverview
 from app.statements.reference import get_reference
+from app.survey.codes import MAX_CODES_PER_BATCH
+from app.vocabulary import RoundStatus
 
 FIRST_YEAR = "2018-19"  # the national evaluation tool's first year
 MAX_EXPECTED = 10_000
-MAX_CODES = 1000
+MAX_CODES = MAX_CODES_PER_BATCH  # per type, per request
 
 # Responses documented on every round route, by status.
 API_ERRORS: dict[int | str, dict[str, Any]] = {
@@ -28,40 +31,27 @@ def api_errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: API_ERRORS[status] for status in statuses}
 
 
-def next_year(year: str) -> str:
-    start = int(year[:4]) + 1
-    return f"{start}-{(start + 1) % 100:02d}"
-
-
-def _problem(message: str) -> PydanticCustomError:
-    return PydanticCustomError("invalid", message)
-
-
-def _strip(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
-
-
 def _programme(value: str) -> str:
     if value not in get_reference().keys("programmes"):
-        raise _problem("Select a programme")
+        raise problem("Select a programme")
     return value
 
 
 def _year(value: str) -> str:
     if not value:
-        raise _problem("Enter the academic year")
+        raise problem("Enter the academic year")
     if not is_academic_year(value):
-        raise _problem("Enter the academic year in the format 2025-26")
+        raise problem("Enter the academic year in the format 2025-26")
     latest = next_year(academic_year_of(date.today()))
     if not FIRST_YEAR <= value <= latest:
-        raise _problem(f"Enter an academic year from {FIRST_YEAR} to {latest}")
+        raise problem(f"Enter an academic year from {FIRST_YEAR} to {latest}")
     return value
 
 
 Programme = Annotated[str, AfterValidator(_programme)]
 AcademicYear = Annotated[
     str,
-    BeforeValidator(_strip),
+    Stripped,
     AfterValidator(_year),
     Field(description="Academic year, written like 2025-26", examples=["2025-26"]),
 ]
@@ -129,7 +119,7 @@ class RoundPublic(BaseModel):
     year: str
     programme: str
     statement_set: str
-    status: Literal["draft", "open", "closed"]
+    status: RoundStatus
     links: RoundLinks
     counts: RoundCounts
     meets_minimum: bool
@@ -144,6 +134,20 @@ class RoundPublic(BaseModel):
     created_at: datetime
     opened_at: datetime | None
     closed_at: datetime | None
+
+    @classmethod
+    def of(cls, overview: RoundOverview) -> Self:
+        round_ = overview.round
+        return cls(
+            id=round_.id, year=round_.year, programme=round_.programme,
+            statement_set=round_.statement_set, status=round_.status,
+            links=RoundLinks(**overview.links), counts=RoundCounts(**overview.counts),
+            meets_minimum=overview.minimum.met, minimum_reasons=list(overview.minimum.reasons),
+            expected=Expected(**round_.expected), response_rates=overview.response_rates,
+            organisation=OrganisationSummary.model_validate(overview.organisation,
+                                                            from_attributes=True),
+            created_at=round_.created_at, opened_at=round_.opened_at, closed_at=round_.closed_at,
+        )
 
 
 class SelfAssessmentIn(BaseModel):
@@ -163,10 +167,11 @@ class SelfAssessmentPublic(BaseModel):
     complete: bool
     ratings: dict[str, int | None]
 
-
-class RatingsRefused(BaseModel):
-    detail: str
-    errors: dict[str, str] = Field(description="Each refused statement number → why")
+    @classmethod
+    def of(cls, round_id: int, ratings: dict[int, int | None]) -> Self:
+        """`complete` once saved (an empty `ratings` is not saved yet)."""
+        return cls(round_id=round_id, complete=bool(ratings),
+                   ratings={str(number): score for number, score in sorted(ratings.items())})
 
 
 class CodesCreate(BaseModel):
@@ -191,27 +196,27 @@ def _whole_number(*, maximum: int, missing: str | None, label: str):
     def check(value: str) -> str:
         if value == "":
             if missing:
-                raise _problem(missing)
+                raise problem(missing)
             return value
         if not value.isdigit():
-            raise _problem(f"{label} must be a whole number, like 8")
+            raise problem(f"{label} must be a whole number, like 8")
         if int(value) > maximum:
-            raise _problem(f"{label} must be {maximum:,} or fewer")
+            raise problem(f"{label} must be {maximum:,} or fewer")
         return value
 
     return AfterValidator(check)
 
 
-ExpectedNqswField = Annotated[str, BeforeValidator(_strip), _whole_number(
+ExpectedNqswField = Annotated[str, Stripped, _whole_number(
     maximum=MAX_EXPECTED, label="Number of NQSWs",
     missing="Enter how many NQSWs you expect to answer, or 0")]
-ExpectedLineManagerField = Annotated[str, BeforeValidator(_strip), _whole_number(
+ExpectedLineManagerField = Annotated[str, Stripped, _whole_number(
     maximum=MAX_EXPECTED, label="Number of line managers",
     missing="Enter how many line managers you expect to answer, or 0")]
-ExpectedOtherField = Annotated[str, BeforeValidator(_strip), _whole_number(
+ExpectedOtherField = Annotated[str, Stripped, _whole_number(
     maximum=MAX_EXPECTED, label="Number of others",
     missing="Enter how many others you expect to answer, or 0")]
-CodeCountField = Annotated[str, BeforeValidator(_strip), _whole_number(
+CodeCountField = Annotated[str, Stripped, _whole_number(
     maximum=MAX_CODES, label="Number of codes", missing=None)]
 
 

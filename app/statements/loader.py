@@ -9,13 +9,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.config import get_settings
+from app.statements.errors import StatementFileError, describe
+from app.statements.reference import get_reference
 
 SCALE_VALUES = (1, 2, 3, 4, 5)
-
-
-class StatementFileError(Exception):
-    """A data file under `statements/` is missing, malformed or breaks a rule."""
-
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -67,6 +64,18 @@ class StatementSet(_Strict):
     def same_scale_as(self, other: "StatementSet") -> bool:
         return self.scale == other.scale
 
+    def same_statements(self, earlier: "StatementSet") -> dict[int, int]:
+        """`earlier`'s statement number → this set's number for the same statement.
+
+        Across sets a statement is the same statement only if its words are the same, so a
+        round or a year on another set is compared statement by statement where the words match.
+        """
+        if earlier.key == self.key:
+            return {n: n for n in self.numbers}
+        number_of_text = {s.text: s.number for s in self.statements}
+        return {s.number: number_of_text[s.text] for s in earlier.statements
+                if s.text in number_of_text}
+
 
 def _validate_rules(statement_set: StatementSet, programmes: set[str] | None) -> list[str]:
     problems = []
@@ -98,10 +107,7 @@ def load_statement_set(path: Path, *, programmes: set[str] | None = None) -> Sta
     try:
         statement_set = StatementSet.model_validate(raw)
     except ValidationError as error:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
-        )
-        raise StatementFileError(f"{path}: {details}") from error
+        raise StatementFileError(f"{path}: {describe(error)}") from error
     problems = _validate_rules(statement_set, programmes)
     if statement_set.key != path.stem:
         problems.append(f"key {statement_set.key!r} must match the file name {path.stem!r}")
@@ -121,8 +127,6 @@ def load_statement_sets(
 
 @lru_cache
 def get_statement_sets() -> dict[str, StatementSet]:
-    from app.statements.reference import get_reference
-
     programmes = {item.key for item in get_reference().programmes}
     return load_statement_sets(get_settings().statements_dir, programmes=programmes)
 

@@ -7,14 +7,14 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from app.config import get_settings
-from app.statements.loader import StatementFileError
+from app.statements.errors import StatementFileError, describe
+from app.vocabulary import Programme, RespondentType
 
 # The API contract names these keys, so the data files must keep them.
 CONTRACT_KEYS = {
-    "programmes": {"adults", "child_and_family"},
-    "respondent_types": {"self_assessment", "nqsw", "line_manager", "other"},
+    "programmes": {str(key) for key in Programme},
+    "respondent_types": {str(key) for key in RespondentType},
 }
-ANONYMOUS_TYPES = ("nqsw", "line_manager", "other")
 
 
 class Item(BaseModel):
@@ -53,10 +53,7 @@ def _load_list(path: Path) -> tuple[Item, ...]:
     except (OSError, yaml.YAMLError) as error:
         raise StatementFileError(f"{path}: cannot read the file: {error}") from error
     except ValidationError as error:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()
-        )
-        raise StatementFileError(f"{path}: {details}") from error
+        raise StatementFileError(f"{path}: {describe(error)}") from error
     keys = [item.key for item in items]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:

@@ -2,7 +2,8 @@
 
 from sqlmodel import Session, select
 
-from app.statements.loader import StatementFileError, StatementSet
+from app.statements.errors import StatementFileError
+from app.statements.loader import StatementSet
 from app.statements.models import StatementSetRecord
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from app.statements.loader import Theme
-from app.survey.service import CODE_LENGTH, normalise_code
+from app.survey.codes import CODE_LENGTH, normalise_code
 
 DO_NOT_KNOW = "dont_know"
 CODE_EXAMPLE = "7KDP-4XQM-2RVT"

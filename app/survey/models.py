@@ -1,8 +1,8 @@
-"""Tables for anonymous responses, their ratings, single-use codes and idempotency keys.
+"""Tables of the survey: links, anonymous responses, their ratings, codes and idempotency keys.
 
 Rule 2 lives here as much as anywhere: a response holds its round, its respondent type and its
 ratings, and nothing that could tell who gave it or when (no IP, user agent, timestamp, code or
-cookie). Codes and idempotency keys sit in their own tables with no link to a response.
+cookie). Links, codes and idempotency keys sit in their own tables with no link to a response.
 """
 
 import secrets
@@ -11,11 +11,26 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
+class RoundLink(SQLModel, table=True):
+    """One anonymous link per round and respondent type; the token is the secret."""
+
+    __tablename__ = "round_link"
+    __table_args__ = (sa.UniqueConstraint("round_id", "respondent_type"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluation_round.id", ondelete="CASCADE")
+    respondent_type: str = Field(max_length=20)
+    token: str = Field(max_length=64, unique=True)
+
+
 def new_response_id() -> str:
     return secrets.token_hex(16)
 
 
-class Response(SQLModel, table=True):
+class SurveyResponse(SQLModel, table=True):
+    """One response: its round, who answered (a respondent type) and, in `Rating`, its answers."""
+
+    __tablename__ = "response"
     __table_args__ = (sa.Index("ix_response_round_type", "round_id", "respondent_type"),)
 
     # Random, so the order of ids says nothing about the order of answers.

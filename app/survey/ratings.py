@@ -3,17 +3,22 @@
 from collections.abc import Mapping
 from typing import Any
 
+from app.errors import Invalid
 from app.statements.loader import StatementSet
 
 
-class RatingsError(ValueError):
-    """The ratings are refused; `problems` maps each statement (or "ratings") to a message."""
+class RatingsError(Invalid):
+    """The ratings are refused; `problems` maps each statement (or "ratings") to a message.
+
+    The JSON answer carries them as `errors` beside the `detail` sentence.
+    """
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
-        super().__init__(
-            "; ".join(f"statement {k}: {v}" if k.isdigit() else v for k, v in problems.items())
-        )
+        listed = "; ".join(f"statement {k}: {v}" if k.isdigit() else v
+                           for k, v in problems.items())
+        super().__init__(f"The ratings were refused and nothing was stored: {listed}",
+                         extra={"errors": problems})
 
 
 def parse_ratings(raw: Any, statement_set: StatementSet) -> dict[int, int | None]:

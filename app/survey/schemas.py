@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from app.statements.schemas import StatementSetPublic
 from app.survey.service import Survey
+from app.vocabulary import RoundStatus
 
 _RATINGS_EXAMPLE = {str(n): 4 for n in range(1, 32)} | {"32": None}
 
@@ -14,7 +15,7 @@ class SurveyRound(BaseModel):
     organisation: str
     programme: str
     year: str
-    status: Literal["draft", "open", "closed"]
+    status: RoundStatus
 
 
 class SurveyPublic(BaseModel):

@@ -1,72 +1,69 @@
-"""Use cases of the anonymous survey: find a survey by link or code, store a response, issue codes.
+"""Use cases of the survey: find a survey by link or code, store a response, the self-assessment.
 
 Rules 2 and 3 meet here. A response is stored whole (the response and every rating) or not at
 all, only while its round is open, at most once per idempotency key, and with nothing that could
 tell who gave it: the code that let someone in is only marked used, and the idempotency record
-keeps a keyed hash of the key, never the response it produced.
+keeps a keyed hash of the key, never the response it produced. This domain writes every table
+of app.survey.models; other domains read them.
 """
 
-import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TextClause, insert, text, update
+from sqlalchemy import TextClause, delete, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation
 from app.config import get_settings
+from app.errors import NotFound, TooManyAttempts
+from app.lifecycle.models import Round
+from app.lifecycle.service import (
+    RoundClosed,
+    RoundNotOpen,
+    ensure_open,
+    lock_open_round,
+    status_of,
+)
 from app.ratelimit import limiter
-from app.rounds.models import Round, RoundLink
 from app.security import keyed_hash
 from app.statements.loader import StatementSet, get_statement_sets
-from app.statements.reference import ANONYMOUS_TYPES, get_reference
+from app.survey.codes import CODE_LENGTH, CodeAlreadyUsed, hash_code, normalise_code, use_code
 from app.survey.models import (
     IdempotencyRecord,
     InvitationCode,
     Rating,
-    Response,
+    RoundLink,
+    SurveyResponse,
     new_response_id,
 )
 from app.survey.ratings import parse_ratings
+from app.vocabulary import ANONYMOUS_TYPES, RESPONDENT_TYPES, SELF_ASSESSMENT
 
-# Codes are typed by people: no 0/O, 1/I/L, so nobody has to guess which one they are looking at.
-CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 12  # 31^12 ≈ 2^59: far beyond guessing under the per-address ceiling
-CODE_GROUP = 4
-MAX_CODES_PER_BATCH = 1000
 _CEILING_WINDOW_SECONDS = 60
 
 
-class SurveyUnavailable(Exception):
-    """The survey cannot be answered; subclasses say why."""
-
-
-class SurveyNotFound(SurveyUnavailable):
+class SurveyNotFound(NotFound):
     """No round has this link (or this code)."""
 
-
-class SurveyNotOpen(SurveyUnavailable):
-    """The round is still a draft: its links do not work yet."""
+    message = "No survey has this link or code. Check it was copied in full."
 
 
-class SurveyClosed(SurveyUnavailable):
+class SurveyNotOpen(RoundNotOpen):
+    """The round is still a draft: its links do not work yet (they will)."""
+
+    template = "survey/not_open.html"
+    message = "This evaluation is not open yet, so it cannot take responses."
+
+
+class SurveyClosed(RoundClosed):
     """The round has closed: it never takes another response."""
 
-
-class CodeAlreadyUsed(SurveyUnavailable):
-    """The single-use code has already been used to send a response."""
-
-
-class TooManyAttempts(Exception):
-    """A ceiling is reached (submissions per link, codes per address); `message` says which."""
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.retry_after = retry_after
+    template = "survey/closed.html"
+    page_status = 410  # gone for good
+    message = "This evaluation has closed. It takes no more responses."
 
 
 @dataclass(frozen=True)
@@ -86,14 +83,6 @@ class Survey:
     code: str | None = field(default=None, repr=False)
     code_used: bool = False
 
-    @property
-    def programme_label(self) -> str:
-        return get_reference().label("programmes", self.programme)
-
-    @property
-    def respondent_type_label(self) -> str:
-        return get_reference().label("respondent_types", self.respondent_type)
-
 
 @dataclass(frozen=True)
 class Submission:
@@ -101,6 +90,16 @@ class Submission:
 
     survey: Survey
     repeated: bool = False
+
+
+_SURVEY_COLUMNS = (
+    Round.id.label("round_id"),
+    Round.status,
+    Round.programme,
+    Round.year,
+    Round.statement_set,
+    Organisation.name.label("organisation_name"),
+)
 
 
 def find_survey(*, session: Session, token: str) -> Survey:
@@ -132,9 +131,28 @@ def find_survey_by_code(*, session: Session, code: str) -> Survey:
     return _survey_from(row, secret=f"code:{normalised}", code=normalised, code_used=row.used)
 
 
+def _survey_from(row, *, secret: str, code: str | None = None, code_used: bool = False) -> Survey:
+    return Survey(
+        round_id=row.round_id,
+        status=row.status,
+        organisation_name=row.organisation_name,
+        programme=row.programme,
+        year=row.year,
+        respondent_type=row.respondent_type,
+        statement_set=get_statement_sets()[row.statement_set],
+        secret=secret,
+        code=code,
+        code_used=code_used,
+    )
+
+
+def _ensure_answerable_status(status: str | None) -> None:
+    ensure_open(status, not_open=SurveyNotOpen, closed=SurveyClosed)
+
+
 def ensure_answerable(survey: Survey) -> Survey:
-    """The survey itself when it takes a response now; SurveyUnavailable saying why otherwise."""
-    _check_status(survey.status)
+    """The survey itself when it takes a response now; a refusal saying why otherwise."""
+    _ensure_answerable_status(survey.status)
     if survey.code_used:
         raise CodeAlreadyUsed
     return survey
@@ -146,10 +164,10 @@ def submit_response(
     """Store one anonymous response and all its ratings in one transaction, or nothing.
 
     Refuses, with nothing stored: more submissions for one link in a minute than the ceiling
-    (TooManyAttempts), ratings that break rule 3 (RatingsError naming every
-    statement), a round that is not open, a code already used. A submission repeating the
-    idempotency key of one already stored stores nothing and returns `repeated=True`, even when
-    the two race, and even though its code is now used (a double click with a code).
+    (TooManyAttempts), ratings that break rule 3 (RatingsError naming every statement), a round
+    that is not open, a code already used. A submission repeating the idempotency key of one
+    already stored stores nothing and returns `repeated=True`, even when the two race, and even
+    though its code is now used (a double click with a code).
     """
     _count_submission(survey)
     parsed = parse_ratings(ratings, survey.statement_set)
@@ -165,15 +183,9 @@ def submit_response(
                 respondent_type=survey.respondent_type))
         ensure_answerable(survey)
         if survey.code is not None:
-            _use_code(session, survey)
-        response_id = new_response_id()
-        session.execute(insert(Response).values(
-            id=response_id, round_id=survey.round_id, respondent_type=survey.respondent_type))
-        values = {"response_id": response_id}
-        for i, (number, score) in enumerate(parsed.items()):
-            values[f"n{i}"], values[f"s{i}"] = number, score
-        session.execute(_insert_ratings(len(parsed)), values)
-        _check_status(_locked_status(session, survey.round_id))
+            use_code(session, code=survey.code, round_id=survey.round_id)
+        _insert_response(session, survey.round_id, survey.respondent_type, parsed)
+        _ensure_answerable_status(status_of(session, survey.round_id, shared_lock=True))
         session.commit()
     except IntegrityError:
         session.rollback()
@@ -186,76 +198,28 @@ def submit_response(
     return Submission(survey=survey)
 
 
-def create_codes(*, session: Session, round_id: int, respondent_type: str, count: int) -> list[str]:
-    """Issue `count` single-use codes for one round and respondent type; return them formatted.
+def _insert_response(
+    session: Session, round_id: int, respondent_type: str, ratings: Mapping[int, int | None]
+) -> None:
+    response_id = new_response_id()
+    session.execute(insert(SurveyResponse).values(
+        id=response_id, round_id=round_id, respondent_type=respondent_type))
+    values: dict[str, Any] = {"response_id": response_id}
+    for i, (number, score) in enumerate(ratings.items()):
+        values[f"n{i}"], values[f"s{i}"] = number, score
+    session.execute(_insert_ratings(len(ratings)), values)
 
-    Only keyed hashes are stored, so the codes are shown once, here, and never again.
+
+@lru_cache
+def _insert_ratings(count: int) -> TextClause:
+    """One INSERT of `count` ratings of one response (params response_id, n0, s0, n1, s1, …).
+
+    Written once per set size and cached, so SQLAlchemy does not rebuild and re-key a
+    96-parameter statement on every submission.
     """
-    codes = add_codes(session=session, round_id=round_id, respondent_type=respondent_type,
-                      count=count)
-    session.commit()
-    return codes
-
-
-def add_codes(*, session: Session, round_id: int, respondent_type: str, count: int) -> list[str]:
-    """Stage new codes in the caller's transaction (which commits), so a batch of several types
-    is stored whole or not at all."""
-    if respondent_type not in ANONYMOUS_TYPES:
-        raise ValueError(f"codes are for anonymous respondent types, not {respondent_type!r}")
-    if not 1 <= count <= MAX_CODES_PER_BATCH:
-        raise ValueError(f"issue between 1 and {MAX_CODES_PER_BATCH} codes at a time")
-    codes = {_new_code() for _ in range(count)}
-    while len(codes) < count:  # a repeat in 2^59 is all but impossible; keep the count exact
-        codes.add(_new_code())
-    session.execute(
-        insert(InvitationCode),
-        [{"round_id": round_id, "respondent_type": respondent_type, "code_hash": hash_code(code),
-          "used": False} for code in codes],
-    )
-    return [format_code(code) for code in codes]
-
-
-def normalise_code(code: str) -> str:
-    """What a person typed, as the code itself: capitals, without spaces or hyphens."""
-    return "".join(code.split()).replace("-", "").replace("–", "").upper()
-
-
-def format_code(code: str) -> str:
-    """ABCD-EFGH-JKMN: easier to read out and type than twelve letters in a row."""
-    return "-".join(code[i:i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
-
-
-def hash_code(code: str) -> str:
-    return keyed_hash(f"invitation-code:{normalise_code(code)}")
-
-
-def _new_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-_SURVEY_COLUMNS = (
-    Round.id.label("round_id"),
-    Round.status,
-    Round.programme,
-    Round.year,
-    Round.statement_set,
-    Organisation.name.label("organisation_name"),
-)
-
-
-def _survey_from(row, *, secret: str, code: str | None = None, code_used: bool = False) -> Survey:
-    return Survey(
-        round_id=row.round_id,
-        status=row.status,
-        organisation_name=row.organisation_name,
-        programme=row.programme,
-        year=row.year,
-        respondent_type=row.respondent_type,
-        statement_set=get_statement_sets()[row.statement_set],
-        secret=secret,
-        code=code,
-        code_used=code_used,
-    )
+    rows = ", ".join(f"(:response_id, :n{i}, :s{i})" for i in range(count))
+    return text(f"INSERT INTO {Rating.__tablename__} (response_id, statement_number, score) "
+                f"VALUES {rows}")
 
 
 def count_code_attempt(*, address: str) -> None:
@@ -279,49 +243,70 @@ def _hit(key: str, message: str) -> None:
     limit = get_settings().submissions_per_link_per_minute
     if not limiter.hit(key, limit=limit, window_seconds=_CEILING_WINDOW_SECONDS):
         retry_after = limiter.retry_after(key, window_seconds=_CEILING_WINDOW_SECONDS)
-        raise TooManyAttempts(message, retry_after=retry_after)
+        raise TooManyAttempts(f"{message} Try again in {retry_after} seconds.",
+                              retry_after=retry_after)
 
 
-def _check_status(status: str | None) -> None:
-    if status == "draft":
-        raise SurveyNotOpen
-    if status != "open":
-        raise SurveyClosed
+# The self-assessment: one response of type self_assessment, replaced whole on revision
 
 
-def _use_code(session: Session, survey: Survey) -> None:
-    # One conditional update: of two racing uses, the second waits for the first and then finds
-    # nothing to update, so exactly one response goes with each code.
-    result = session.exec(
-        update(InvitationCode)
-        .where(InvitationCode.code_hash == hash_code(survey.code or ""),
-               InvitationCode.round_id == survey.round_id,
-               InvitationCode.used.is_(False))
-        .values(used=True)
+def save_self_assessment(
+    *, session: Session, round_id: int, ratings: Mapping[str, Any]
+) -> dict[int, int | None]:
+    """Store the employer's self-assessment, replacing any earlier one, while the round is open.
+
+    `ratings` as the API takes them ({"1": 4, …, "32": null}); RatingsError (naming each
+    statement) when they break rule 3, RoundConflict when the round is not open. Nothing is
+    stored unless everything is.
+    """
+    round_ = session.get(Round, round_id)
+    parsed = parse_ratings(ratings, get_statement_sets()[round_.statement_set])
+    lock_open_round(session, round_id, action="change the self-assessment")
+    earlier = select(SurveyResponse.id).where(SurveyResponse.round_id == round_id,
+                                              SurveyResponse.respondent_type == SELF_ASSESSMENT)
+    session.exec(delete(Rating).where(Rating.response_id.in_(earlier)))
+    session.exec(delete(SurveyResponse).where(SurveyResponse.round_id == round_id,
+                                              SurveyResponse.respondent_type == SELF_ASSESSMENT))
+    _insert_response(session, round_id, SELF_ASSESSMENT, parsed)
+    session.commit()
+    return parsed
+
+
+def get_self_assessment(*, session: Session, round_id: int) -> dict[int, int | None] | None:
+    """The stored self-assessment (statement number → score or None), or None if not done."""
+    rows = session.exec(
+        select(Rating.statement_number, Rating.score)
+        .join(SurveyResponse, SurveyResponse.id == Rating.response_id)
+        .where(SurveyResponse.round_id == round_id,
+               SurveyResponse.respondent_type == SELF_ASSESSMENT)
+        .order_by(Rating.statement_number)
+    ).all()
+    return {number: score for number, score in rows} if rows else None
+
+
+# What other domains need of the survey's tables
+
+
+def count_responses(*, session: Session, round_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """Round id → responses per respondent type (every type present, zero when none)."""
+    ids = list(round_ids)
+    counts = {round_id: dict.fromkeys(RESPONDENT_TYPES, 0) for round_id in ids}
+    if not ids:
+        return counts
+    rows = session.exec(
+        select(SurveyResponse.round_id, SurveyResponse.respondent_type, func.count())
+        .where(SurveyResponse.round_id.in_(ids))
+        .group_by(SurveyResponse.round_id, SurveyResponse.respondent_type)
     )
-    if result.rowcount != 1:
-        raise CodeAlreadyUsed
+    for round_id, respondent_type, count in rows:
+        counts[round_id][respondent_type] = count
+    return counts
 
 
-@lru_cache
-def _insert_ratings(count: int) -> TextClause:
-    """One INSERT of `count` ratings of one response (params response_id, n0, s0, n1, s1, …).
+def forget_submission_keys(*, session: Session, round_id: int) -> None:
+    """Drop a closing round's idempotency records, in the caller's transaction (closing it).
 
-    Written once per set size and cached, so SQLAlchemy does not rebuild and re-key a
-    96-parameter statement on every submission.
+    They exist to stop a retried submission storing twice; once the round is closed no
+    submission can be stored, so they have no purpose left (rule 10).
     """
-    rows = ", ".join(f"(:response_id, :n{i}, :s{i})" for i in range(count))
-    return text(f"INSERT INTO {Rating.__tablename__} (response_id, statement_number, score) "
-                f"VALUES {rows}")
-
-
-def _locked_status(session: Session, round_id: int) -> str | None:
-    """The round's status re-read after the writes, inside the same transaction.
-
-    On PostgreSQL the share lock makes a racing close wait for this commit (so the close sees
-    this response) or makes this read wait for the close (and refuse). On SQLite the writes
-    before it hold the database's write lock, so it sees any close committed before them.
-    """
-    return session.exec(
-        select(Round.status).where(Round.id == round_id).with_for_update(read=True)
-    ).one_or_none()
+    session.exec(delete(IdempotencyRecord).where(IdempotencyRecord.round_id == round_id))

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from starlette.requests import Request
 
 from app.config import get_settings
+from app.core.templating import render, templates
 from app.main import create_app
-from app.templating import render, templates
 from tests.html import assert_good_page
 
 CROWN_PATH_START = "M33.1,9.8"  # first path of the Tudor crown in GOV.UK Frontend's logo
@@ -282,3 +282,15 @@ def test_error_summary_links_each_message_to_its_field():
     assert html.index('href="#email"') < html.index('href="#programme"')
     assert "Enter your email address" in html
     assert macro.render(errors={}).strip() == ""
+
+
+def test_pages_state_the_small_group_threshold_the_settings_give_not_a_literal(client, monkeypatch):
+    monkeypatch.setenv("SMALL_GROUP_K", "5")
+    get_settings.cache_clear()
+    try:
+        text = assert_good_page(client.get("/")).get_text(" ", strip=True)
+    finally:
+        monkeypatch.delenv("SMALL_GROUP_K")
+        get_settings.cache_clear()
+
+    assert "When fewer than 5 people of one type rate a statement" in text

@@ -8,9 +8,9 @@ import pytest
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation
-from app.ratelimit import limiter
-from app.rounds.models import Round, RoundLink
-from app.survey.service import create_codes
+from app.lifecycle.models import Round
+from app.survey.codes import create_codes
+from app.survey.models import RoundLink
 from tests.builders import (
     PASSWORD,
     add_response,
@@ -34,13 +34,6 @@ class FuzzWorld:
     rounds: dict[str, int]  # "draft", "open", "closed" (the employer's own), "other" (not)
     links: dict[str, list[str]]  # the same keys → that round's link tokens
     codes: list[str]  # single-use codes of the open round
-
-
-@pytest.fixture(autouse=True)
-def _empty_limiter():
-    limiter.reset()
-    yield
-    limiter.reset()
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """What the fuzzer found, pinned down as plain tests so it stays fixed."""
 
+from app.lifecycle.deps import MAX_ID
 from app.main import API_PREFIX
-from app.rounds.deps import MAX_ID
 from tests.builders import api_headers, make_employer
 
 

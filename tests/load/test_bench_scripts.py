@@ -66,3 +66,17 @@ def test_generated_summaries_equal_what_closing_a_round_writes():
     assert ratings == dataset.ratings == 6 * 12 * 32
     # The keys set aside for the bulk load are back, under their own names.
     assert keys == {"pk_rating", "fk_rating_response_id_response", "ck_rating_score_range"}
+
+
+def test_fingerprints_of_a_fixed_data_set_are_the_same_every_time_and_cover_every_body():
+    from bench import fingerprint
+
+    console = Console(quiet=True)
+    first, again = fingerprint.small(console), fingerprint.small(console)
+
+    assert first == again
+    reports = [path for path in first if "/report" in path]
+    national = [path for path in first if "national" in path]
+    assert len(national) == 2 * 2 * len(fingerprint.GROUPS)  # two years, JSON and CSV
+    assert reports and len(reports) % 2 == 0  # each round's JSON and CSV
+    assert len(set(first.values())) == len(first)  # no two bodies alike: each was read

@@ -9,12 +9,13 @@ import asyncio
 import pytest
 
 from bench import load
+from bench.data import open_round_with_links
 
 CONCURRENCY = 50
 
 
 def _run(service, *, seconds: float, kills: int):
-    round_id, links = load.open_round_with_links(service.url)
+    round_id, links = open_round_with_links(service.url)
     outcome = asyncio.run(load.submit_for(
         base_url=service.base_url, admin_url=service.url, database=service.database,
         links=links, seconds=seconds, concurrency=CONCURRENCY, kills=kills,

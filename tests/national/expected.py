@@ -7,7 +7,7 @@ rounding half up with `decimal`, then the RAG bands as the rules list them.
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 
-from tests.national.builders import Answers
+from tests.builders import Answers
 
 K = 3  # small-group threshold (rule 5)
 MINIMUM_ORGANISATIONS = 3  # rule 7

@@ -3,7 +3,7 @@
 import pytest
 
 from app.national.schemas import NATIONAL_RESULTS_EXAMPLE, NationalResults
-from tests.national.builders import bearer, make_organisation, make_round, make_user, same_answers
+from tests.builders import bearer, make_closed_round, make_organisation, make_user, same_answers
 
 URL = "/api/v1/national/2025-26?programme=child_and_family"
 QUALIFYING = {"self_assessment": [4], "nqsw": [4, 4, 5], "line_manager": [3]}
@@ -11,7 +11,7 @@ QUALIFYING = {"self_assessment": [4], "nqsw": [4, 4, 5], "line_manager": [3]}
 
 def qualifying_rounds(session, count: int = 3) -> None:
     for _ in range(count):
-        make_round(session, organisation=make_organisation(session),
+        make_closed_round(session, organisation=make_organisation(session),
                    answers=same_answers(QUALIFYING))
 
 

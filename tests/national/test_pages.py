@@ -8,15 +8,15 @@ import pytest
 
 from app.accounts.service import find_user_by_email
 from app.demo import DEMO_NATIONAL_EMAIL, load_demo
-from tests.html import assert_good_page
-from tests.national.builders import (
+from tests.builders import (
     bearer,
+    make_closed_round,
     make_organisation,
-    make_round,
     make_user,
     same_answers,
-    sign_in_page,
+    sign_in,
 )
+from tests.html import assert_good_page
 
 QUALIFYING = {"self_assessment": [4], "nqsw": [4, 4, 5], "line_manager": [3]}
 API = "/api/v1/national/2025-26?programme=child_and_family"
@@ -26,17 +26,18 @@ def build_year(session) -> None:
     """Three London organisations and one in the North East, this year; three last year."""
     for region, score in (("london", 4), ("london", 5), ("london", 3), ("north_east", 2)):
         organisation = make_organisation(session, region=region)
-        make_round(session, organisation=organisation, answers=same_answers(
+        make_closed_round(session, organisation=organisation, answers=same_answers(
             {"self_assessment": [score], "nqsw": [score] * 3, "line_manager": [score]},
             s26={"self_assessment": [2], "nqsw": [2, 2, 2], "line_manager": [2]}))
         if region == "london":
-            make_round(session, organisation=organisation, year="2024-25", answers=same_answers(
-                {"self_assessment": [3], "nqsw": [3] * 3, "line_manager": [3]}))
+            make_closed_round(session, organisation=organisation, year="2024-25",
+                              answers=same_answers({"self_assessment": [3], "nqsw": [3] * 3,
+                                                    "line_manager": [3]}))
 
 
 @pytest.fixture
 def national_page(client, session):
-    sign_in_page(client, make_user(session, role="national"))
+    sign_in(client, make_user(session, role="national"))
     return client
 
 
@@ -51,7 +52,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, path):
 @pytest.mark.parametrize("path", ["/national", "/national/2025-26.csv?programme=adults"])
 def test_employers_cannot_see_the_national_page_or_download(client, session, path):
     employer = make_user(session, role="employer", organisation=make_organisation(session))
-    sign_in_page(client, employer)
+    sign_in(client, employer)
 
     response = client.get(path)
 
@@ -165,7 +166,7 @@ def test_the_csv_refuses_an_unknown_programme(national_page):
 def test_demo_data_gives_two_years_with_visible_change(client, session):
     load_demo(today=date(2026, 11, 1))
     national = find_user_by_email(session=session, email=DEMO_NATIONAL_EMAIL)
-    sign_in_page(client, national)
+    sign_in(client, national)
 
     soup = assert_good_page(client.get("/national"))
 

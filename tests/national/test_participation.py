@@ -1,7 +1,6 @@
 """Participation: organisations at each stage of a year and programme, counted exactly."""
 
-from app.national.service import build_national_results
-from tests.national.builders import make_organisation, make_round, same_answers
+from tests.builders import make_closed_round, make_organisation, national_results, same_answers
 
 YEAR, BEFORE, LONG_AGO = "2025-26", "2024-25", "2023-24"
 
@@ -18,47 +17,48 @@ def test_participation_counts_each_organisation_at_every_stage_it_reached(sessio
     both = ("child_and_family", "adults")
     # Qualifying this year, after a closed round last year: on its second round.
     returning = organisation(session)
-    make_round(session, organisation=returning, answers=same_answers(QUALIFYING), year=BEFORE)
-    make_round(session, organisation=returning, answers=same_answers(QUALIFYING))
+    make_closed_round(session, organisation=returning, answers=same_answers(QUALIFYING),
+                      year=BEFORE)
+    make_closed_round(session, organisation=returning, answers=same_answers(QUALIFYING))
     # Qualifying, first round.
-    make_round(session, organisation=organisation(session), answers=same_answers(QUALIFYING))
+    make_closed_round(session, organisation=organisation(session), answers=same_answers(QUALIFYING))
     # Data but too few NQSWs; it closed a round two years ago, so this is its second.
     few = organisation(session)
-    make_round(session, organisation=few, answers=same_answers(QUALIFYING), year=LONG_AGO)
-    make_round(session, organisation=few, answers=same_answers(TOO_FEW_NQSWS))
+    make_closed_round(session, organisation=few, answers=same_answers(QUALIFYING), year=LONG_AGO)
+    make_closed_round(session, organisation=few, answers=same_answers(TOO_FEW_NQSWS))
     # Still open with one response: data, cannot qualify yet.
-    make_round(session, organisation=organisation(session), status="open",
+    make_closed_round(session, organisation=organisation(session), status="open",
                answers=same_answers({"nqsw": [3]}))
     # Open with no responses, and closed with no responses: a round, but no data.
-    make_round(session, organisation=organisation(session), status="open")
-    make_round(session, organisation=organisation(session))
+    make_closed_round(session, organisation=organisation(session), status="open")
+    make_closed_round(session, organisation=organisation(session))
     # A draft never opened is not a round yet, even after a closed round last year.
     drafted = organisation(session)
-    make_round(session, organisation=drafted, answers=same_answers(QUALIFYING), year=BEFORE)
-    make_round(session, organisation=drafted, status="draft")
+    make_closed_round(session, organisation=drafted, answers=same_answers(QUALIFYING), year=BEFORE)
+    make_closed_round(session, organisation=drafted, status="draft")
     # Registered for the programme, never ran a round.
     organisation(session)
     # Registered for adults only: not counted for child and family…
     organisation(session, "adults")
     # …unless it ran a child and family round anyway (and a draft the year before is no round).
     switched = organisation(session, "adults")
-    make_round(session, organisation=switched, status="draft", year=BEFORE)
-    make_round(session, organisation=switched, answers=same_answers(QUALIFYING))
+    make_closed_round(session, organisation=switched, status="draft", year=BEFORE)
+    make_closed_round(session, organisation=switched, answers=same_answers(QUALIFYING))
     # A closed adults round last year does not make this its second child and family round.
     adults_before = organisation(session, *both)
-    make_round(session, organisation=adults_before, answers=same_answers(QUALIFYING),
+    make_closed_round(session, organisation=adults_before, answers=same_answers(QUALIFYING),
                year=BEFORE, programme="adults")
-    make_round(session, organisation=adults_before, answers=same_answers(QUALIFYING))
+    make_closed_round(session, organisation=adults_before, answers=same_answers(QUALIFYING))
     # Closed without the self-assessment: data, not qualifying.
-    make_round(session, organisation=organisation(session),
+    make_closed_round(session, organisation=organisation(session),
                answers=same_answers(NO_SELF_ASSESSMENT))
     # Took part last year only.
-    make_round(session, organisation=organisation(session), answers=same_answers(QUALIFYING),
+    make_closed_round(session, organisation=organisation(session), answers=same_answers(QUALIFYING),
                year=BEFORE)
 
-    child_and_family = build_national_results(session=session, year=YEAR,
+    child_and_family = national_results(session, year=YEAR,
                                               programme="child_and_family")
-    adults = build_national_results(session=session, year=YEAR, programme="adults")
+    adults = national_results(session, year=YEAR, programme="adults")
 
     assert child_and_family["participation"] == {
         "registered": 12,
@@ -76,7 +76,7 @@ def test_participation_counts_each_organisation_at_every_stage_it_reached(sessio
 
 
 def test_participation_of_an_empty_service_is_all_zero_and_shows_no_results(session):
-    results = build_national_results(session=session, year=YEAR, programme="child_and_family")
+    results = national_results(session, year=YEAR, programme="child_and_family")
 
     assert set(results["participation"].values()) == {0}
     assert results["organisations"] == 0

@@ -7,15 +7,15 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import event
 
-from app.national.service import build_national_results
 from app.statements.loader import get_statement_sets
-from tests.national.builders import (
+from tests.builders import (
     NUMBERS,
     Answers,
     bearer,
+    make_closed_round,
     make_organisation,
-    make_round,
     make_user,
+    national_results,
     same_answers,
 )
 from tests.national.expected import (
@@ -79,23 +79,23 @@ def build_cohort(session, seed: int) -> dict:
                     ratings[SCARCE] = rng.randint(3, 5)
                 else:
                     ratings[SCARCE] = None
-        make_round(session, organisation=organisation, answers=answers)
+        make_closed_round(session, organisation=organisation, answers=answers)
         current.append((organisation, answers))
         if index < 5:
             earlier = random_answers(rng, low=1, high=4, nqsw=3, line_manager=2, other=1)
-            make_round(session, organisation=organisation, answers=earlier, year=BEFORE)
+            make_closed_round(session, organisation=organisation, answers=earlier, year=BEFORE)
             previous.append(earlier)
     # Rounds that do not count: too few NQSWs, no self-assessment, still open, another programme.
     extra = make_organisation(session, teaching_partnership="south_london_tp",
                               programmes=("child_and_family", "adults"))
-    make_round(session, organisation=extra,
+    make_closed_round(session, organisation=extra,
                answers=random_answers(rng, low=1, high=1, nqsw=2, line_manager=3, other=3))
-    make_round(session, organisation=extra, programme="adults",
+    make_closed_round(session, organisation=extra, programme="adults",
                answers=random_answers(rng, low=1, high=1, nqsw=5, line_manager=3, other=3))
-    make_round(session, organisation=make_organisation(session),
+    make_closed_round(session, organisation=make_organisation(session),
                answers=random_answers(rng, low=1, high=1, nqsw=5, line_manager=3, other=3,
                                       self_assessment=False))
-    make_round(session, organisation=make_organisation(session), status="open",
+    make_closed_round(session, organisation=make_organisation(session), status="open",
                answers=random_answers(rng, low=1, high=1, nqsw=5, line_manager=3, other=3))
     assert all(qualifies(answers) for _, answers in current)
     return {"current": current, "previous": previous}
@@ -231,7 +231,7 @@ def test_respondent_types_count_only_where_each_organisation_publishes_them(clie
                               "line_manager": [3, 3, 3]}),
     }
     for answers in scenario.values():
-        make_round(session, organisation=make_organisation(session), answers=answers)
+        make_closed_round(session, organisation=make_organisation(session), answers=answers)
     # Who publishes each type, worked out by hand from rule 5 (k = 3).
     publishes = {
         "self_assessment": ["first", "pooled", "all", "self only", "last"],
@@ -271,7 +271,7 @@ def test_a_national_average_of_exactly_four_point_zero_five_shows_as_four_point_
     # Organisation averages 4, 4, 4 and 21/5: their mean is exactly 4.05. Half up gives 4.1;
     # binary floats and banker's rounding would both give 4.0.
     for scores in ([4, 4, 4, 4, 4], [4, 4, 4, 4, 4], [4, 4, 4, 4, 4], [5, 4, 4, 4, 4]):
-        make_round(session, organisation=make_organisation(session), answers=same_answers(
+        make_closed_round(session, organisation=make_organisation(session), answers=same_answers(
             {"self_assessment": scores[:1], "nqsw": scores[1:4], "line_manager": scores[4:]}))
     headers = bearer(client, make_user(session, role="national"))
 
@@ -284,7 +284,7 @@ def test_a_national_average_of_exactly_four_point_zero_five_shows_as_four_point_
 
 def test_fewer_than_three_qualifying_organisations_show_no_national_figure(client, session):
     for _ in range(2):
-        make_round(session, organisation=make_organisation(session), answers=same_answers(
+        make_closed_round(session, organisation=make_organisation(session), answers=same_answers(
             {"self_assessment": [4], "nqsw": [4, 4, 4], "line_manager": [4]}))
     headers = bearer(client, make_user(session, role="national"))
 
@@ -318,16 +318,17 @@ def two_sets(monkeypatch):
     older = _other_set("child-and-family-2018", edit=3, scale_labels={
         1: "Not functioning for any participants", 5: "Fully functioning for all participants"})
     sets = {**get_statement_sets(), older.key: older}
-    monkeypatch.setattr("app.national.service.get_statement_sets", lambda: sets)
+    for module in ("app.national.service", "app.national.query"):
+        monkeypatch.setattr(f"{module}.get_statement_sets", lambda: sets)
     return sets
 
 
 def _qualifying(session, *, score: int, year: str, statement_set, count: int = 3) -> None:
     for _ in range(count):
-        make_round(session, organisation=make_organisation(session), year=year,
-                   statement_set=statement_set, answers=same_answers(
-                       {"self_assessment": [score], "nqsw": [score] * 3,
-                        "line_manager": [score]}))
+        make_closed_round(session, organisation=make_organisation(session), year=year,
+                          statement_set=statement_set, answers=same_answers(
+                              {"self_assessment": [score], "nqsw": [score] * 3,
+                               "line_manager": [score]}))
 
 
 def test_a_change_across_rating_scales_is_flagged_and_only_same_statements_compared(
@@ -336,7 +337,7 @@ def test_a_change_across_rating_scales_is_flagged_and_only_same_statements_compa
     _qualifying(session, score=3, year=BEFORE, statement_set=two_sets["child-and-family-2018"])
     _qualifying(session, score=4, year=YEAR, statement_set=two_sets["child-and-family-2019"])
 
-    results = build_national_results(session=session, year=YEAR, programme="child_and_family")
+    results = national_results(session, year=YEAR, programme="child_and_family")
 
     assert results["previous_year"] == {
         "year": BEFORE, "statement_set": "child-and-family-2018", "organisations": 3,
@@ -357,8 +358,8 @@ def test_the_set_most_qualifying_rounds_used_is_the_default_and_another_can_be_a
     _qualifying(session, score=4, year=YEAR, statement_set=two_sets["child-and-family-2019"],
                 count=4)
 
-    default = build_national_results(session=session, year=YEAR, programme="child_and_family")
-    older = build_national_results(session=session, year=YEAR, programme="child_and_family",
+    default = national_results(session, year=YEAR, programme="child_and_family")
+    older = national_results(session, year=YEAR, programme="child_and_family",
                                    statement_set="child-and-family-2018")
 
     assert (default["statement_set"], default["organisations"]) == ("child-and-family-2019", 4)
@@ -392,8 +393,8 @@ def test_national_results_read_summaries_never_ratings_in_a_fixed_number_of_quer
     session, engine
 ):
     def run() -> list[str]:
-        return _statements_run(engine, lambda: build_national_results(
-            session=session, year=YEAR, programme="child_and_family",
+        return _statements_run(engine, lambda: national_results(
+            session, year=YEAR, programme="child_and_family",
             group_by="respondent_type"))
 
     _qualifying(session, score=4, year=YEAR, statement_set=None)

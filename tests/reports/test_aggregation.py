@@ -8,9 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.reports.aggregation import (
-    ANONYMOUS_TYPES,
-    NO_RATINGS,
-    NOT_ENOUGH_ORGANISATIONS,
     Cell,
     benchmark,
     change,
@@ -23,6 +20,7 @@ from app.reports.aggregation import (
     self_assessment_gaps,
     theme_average,
 )
+from app.vocabulary import ANONYMOUS_TYPES, NO_RATINGS, NOT_ENOUGH_ORGANISATIONS
 
 # Rule 4 as written: the displayed ranges of each colour.
 RAG_RANGES = {

@@ -7,13 +7,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.reports.aggregation import (
-    ANONYMOUS_TYPES,
-    NO_RATINGS,
     Cell,
     Published,
-    fewer_than,
     protect_statement,
 )
+from app.vocabulary import ANONYMOUS_TYPES, NO_RATINGS, fewer_than
 
 scores = st.lists(st.integers(min_value=1, max_value=5), max_size=8)
 statements = st.fixed_dictionaries(

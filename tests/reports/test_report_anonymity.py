@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete
 from sqlmodel import SQLModel
 
-from app.reports.service import build_round_report
-from tests.reports.builders import NUMBERS, make_closed_round, make_organisation
+from tests.builders import NUMBERS, make_closed_round, make_organisation, round_report
 
 K = 3
 ANONYMOUS = ("nqsw", "line_manager", "other")
@@ -52,7 +51,7 @@ def test_no_published_number_reveals_fewer_than_k_anonymous_ratings(
     try:
         round_ = make_closed_round(session, organisation=make_organisation(session),
                                    answers=answers)
-        report = build_round_report(session=session, round_=round_)
+        report = round_report(session, round_)
     finally:
         for table in reversed(SQLModel.metadata.sorted_tables):
             session.exec(delete(table))

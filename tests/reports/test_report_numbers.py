@@ -6,13 +6,14 @@ from fractions import Fraction
 
 import pytest
 
-from app.reports.service import ReportNotReady, build_round_report
-from tests.reports.builders import (
+from app.reports.service import ReportNotReady
+from tests.builders import (
     NUMBERS,
     make_closed_round,
     make_organisation,
     random_answers,
-    uniform_answers,
+    round_report,
+    same_answers,
 )
 
 K = 3
@@ -56,7 +57,7 @@ def test_report_numbers_match_the_raw_answers(session, seed):
         )
         all_answers.append(answers)
         round_ = make_closed_round(session, organisation=organisation, answers=answers)
-    report = build_round_report(session=session, round_=round_)
+    report = round_report(session, round_)
     answers = all_answers[-1]
 
     assert report["counts"] == {t: len(answers.get(t, [])) for t in ("self_assessment", *ANONYMOUS)}
@@ -145,9 +146,9 @@ def test_a_mean_on_the_half_rounds_up_and_takes_the_rag_of_the_shown_value(
     round_ = make_closed_round(
         session,
         organisation=organisation,
-        answers=uniform_answers({"nqsw": scores_given}),
+        answers=same_answers({"nqsw": scores_given}),
     )
-    report = build_round_report(session=session, round_=round_)
+    report = round_report(session, round_)
     statement = report["statements"][0]
     assert (statement["average"], statement["rag"]) == (shown, rag)
     assert statement["by_respondent_type"]["nqsw"]["average"] == shown
@@ -158,15 +159,15 @@ def test_an_open_round_has_no_report(session):
     round_ = make_closed_round(
         session,
         organisation=organisation,
-        answers=uniform_answers({"nqsw": [4, 4, 4]}),
+        answers=same_answers({"nqsw": [4, 4, 4]}),
         status="open",
     )
     with pytest.raises(ReportNotReady):
-        build_round_report(session=session, round_=round_)
+        round_report(session, round_)
 
 
 def test_benchmarks_are_hidden_below_three_organisations_with_a_reason(session):
-    qualifying = uniform_answers({"self_assessment": [4], "nqsw": [4, 4, 4], "line_manager": [4]})
+    qualifying = same_answers({"self_assessment": [4], "nqsw": [4, 4, 4], "line_manager": [4]})
     first = make_organisation(session, region="london", teaching_partnership="south_london_tp")
     second = make_organisation(session, region="london", teaching_partnership="south_london_tp")
     elsewhere = make_organisation(session, region="north_east")
@@ -174,7 +175,7 @@ def test_benchmarks_are_hidden_below_three_organisations_with_a_reason(session):
         make_closed_round(session, organisation=organisation, answers=qualifying)
     round_ = make_closed_round(session, organisation=first, answers=qualifying)
 
-    report = build_round_report(session=session, round_=round_)
+    report = round_report(session, round_)
 
     assert report["benchmark_notes"] == {
         "national": None,
@@ -188,13 +189,13 @@ def test_benchmarks_are_hidden_below_three_organisations_with_a_reason(session):
 
 
 def test_a_round_that_misses_the_minimum_criteria_says_why_and_is_left_out_of_benchmarks(session):
-    good = uniform_answers({"self_assessment": [5], "nqsw": [5, 5, 5], "line_manager": [5]})
+    good = same_answers({"self_assessment": [5], "nqsw": [5, 5, 5], "line_manager": [5]})
     for _ in range(3):
         make_closed_round(session, organisation=make_organisation(session), answers=good)
-    weak = uniform_answers({"nqsw": [1, 1], "line_manager": [1, 1, 1]})
+    weak = same_answers({"nqsw": [1, 1], "line_manager": [1, 1, 1]})
     round_ = make_closed_round(session, organisation=make_organisation(session), answers=weak)
 
-    report = build_round_report(session=session, round_=round_)
+    report = round_report(session, round_)
 
     assert report["meets_minimum"] is False
     assert report["minimum_criteria"]["reasons"] == [
@@ -211,16 +212,16 @@ def test_change_since_the_previous_round_compares_displayed_averages(session):
         session,
         organisation=organisation,
         year="2024-25",
-        answers=uniform_answers({"nqsw": [3, 4, 4], "line_manager": [4]}),
+        answers=same_answers({"nqsw": [3, 4, 4], "line_manager": [4]}),
     )
     round_ = make_closed_round(
         session,
         organisation=organisation,
         year="2025-26",
-        answers=uniform_answers({"nqsw": [4, 4, 5], "line_manager": [4]}),
+        answers=same_answers({"nqsw": [4, 4, 5], "line_manager": [4]}),
     )
 
-    report = build_round_report(session=session, round_=round_)
+    report = round_report(session, round_)
 
     previous = report["statements"][0]["previous"]
     assert previous == {
@@ -234,10 +235,10 @@ def test_change_since_the_previous_round_compares_displayed_averages(session):
 
 
 def test_a_statement_with_fewer_than_k_anonymous_scores_shows_only_the_self_assessment(session):
-    answers = uniform_answers({"self_assessment": [2], "nqsw": [5, 5]})
+    answers = same_answers({"self_assessment": [2], "nqsw": [5, 5]})
     round_ = make_closed_round(session, organisation=make_organisation(session), answers=answers)
 
-    statement = build_round_report(session=session, round_=round_)["statements"][0]
+    statement = round_report(session, round_)["statements"][0]
 
     assert statement["average"] is None
     assert statement["suppressed"] == "fewer than 3 ratings"
@@ -252,23 +253,23 @@ def test_a_statement_with_fewer_than_k_anonymous_scores_shows_only_the_self_asse
 def test_every_statement_is_reported_even_when_nobody_answered_it(session):
     answers = {"nqsw": [dict.fromkeys(NUMBERS, None)] * 3}
     round_ = make_closed_round(session, organisation=make_organisation(session), answers=answers)
-    report = build_round_report(session=session, round_=round_)
+    report = round_report(session, round_)
     assert [s["number"] for s in report["statements"]] == list(NUMBERS)
     assert all(s["suppressed"] == "fewer than 3 ratings" for s in report["statements"])
 
 
 def test_a_statement_withheld_in_an_organisation_stays_out_of_the_benchmarks(session):
-    good = uniform_answers({"self_assessment": [4], "nqsw": [4, 4, 4], "line_manager": [4]})
+    good = same_answers({"self_assessment": [4], "nqsw": [4, 4, 4], "line_manager": [4]})
     for _ in range(3):
         make_closed_round(session, organisation=make_organisation(session), answers=good)
     # Qualifies, but only two anonymous scores for statement 1: the rest said "I do not know".
-    sparse = uniform_answers({"self_assessment": [1], "nqsw": [1, 1, 1], "line_manager": [1]})
+    sparse = same_answers({"self_assessment": [1], "nqsw": [1, 1, 1], "line_manager": [1]})
     for response in sparse["nqsw"][1:] + sparse["line_manager"]:
         response[1] = None
     sparse["nqsw"][0][1] = None
     round_ = make_closed_round(session, organisation=make_organisation(session), answers=sparse)
 
-    report = build_round_report(session=session, round_=round_)
+    report = round_report(session, round_)
 
     first, second = report["statements"][0], report["statements"][1]
     assert first["suppressed"] == "fewer than 3 ratings"

@@ -8,10 +8,15 @@ import pytest
 from pypdf import PdfReader
 
 from app.accounts.models import User
-from tests.builders import api_headers, make_user
+from tests.builders import (
+    api_headers,
+    make_closed_round,
+    make_organisation,
+    make_user,
+    random_answers,
+)
 from tests.builders import sign_in as sign_in_page
 from tests.html import assert_good_page
-from tests.reports.builders import make_closed_round, make_organisation, random_answers
 
 FORMATS = ("", ".csv", ".pdf")
 

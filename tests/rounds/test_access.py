@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from app.lifecycle.models import Round
 from app.main import create_app
-from app.rounds.models import Round
-from app.survey.models import InvitationCode, Response
+from app.survey.models import InvitationCode, SurveyResponse
 from tests.builders import (
     api_headers,
     full_ratings,
@@ -114,7 +114,8 @@ def footprint(session, round_id: int) -> tuple:
     session.expire_all()
     round_ = session.get(Round, round_id)
     responses = session.exec(
-        select(func.count()).select_from(Response).where(Response.round_id == round_id)).one()
+        select(func.count()).select_from(SurveyResponse)
+        .where(SurveyResponse.round_id == round_id)).one()
     codes = session.exec(select(func.count()).select_from(InvitationCode)
                          .where(InvitationCode.round_id == round_id)).one()
     return round_.status, round_.opened_at, round_.closed_at, responses, codes

@@ -4,18 +4,18 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from app.lifecycle.models import Round
+from app.lifecycle.service import RoundConflict
 from app.reports.models import RoundSummary
 from app.rounds import service
-from app.rounds.models import Round, RoundLink
 from app.rounds.service import (
-    RoundConflict,
     RoundInvalid,
     close_round,
     create_round,
     open_round,
 )
 from app.statements.models import StatementSetRecord
-from app.survey.models import IdempotencyRecord
+from app.survey.models import IdempotencyRecord, RoundLink
 from tests.builders import (
     add_response,
     api_headers,
@@ -99,36 +99,21 @@ def test_opening_a_draft_records_when(session, organisation):
     assert round_.status == "open" and round_.opened_at is not None
 
 
-def test_opening_an_open_round_again_is_refused(session, organisation):
-    round_ = make_round(session, organisation=organisation, status="open")
+@pytest.mark.parametrize(("status", "move", "refusal"), [
+    ("open", open_round, "already open"),
+    ("draft", close_round, "not been opened"),
+    ("closed", open_round, "can never be opened again"),
+    ("closed", close_round, "already closed"),
+], ids=["open an open round", "close a draft", "reopen a closed round", "close it twice"])
+def test_a_move_out_of_the_wrong_state_is_refused_and_changes_nothing(
+    session, organisation, status, move, refusal
+):
+    round_ = make_round(session, organisation=organisation, status=status)
 
-    with pytest.raises(RoundConflict, match="already open"):
-        open_round(session=session, round_id=round_.id)
-
-
-def test_a_draft_round_cannot_be_closed(session, organisation):
-    round_ = make_round(session, organisation=organisation, status="draft")
-
-    with pytest.raises(RoundConflict, match="not been opened"):
-        close_round(session=session, round_id=round_.id)
+    with pytest.raises(RoundConflict, match=refusal):
+        move(session=session, round_id=round_.id)
     session.expire_all()
-    assert session.get(Round, round_.id).status == "draft"
-
-
-def test_a_closed_round_never_reopens(session, organisation):
-    round_ = make_round(session, organisation=organisation, status="closed")
-
-    with pytest.raises(RoundConflict, match="can never be opened again"):
-        open_round(session=session, round_id=round_.id)
-    session.expire_all()
-    assert session.get(Round, round_.id).status == "closed"
-
-
-def test_closing_a_closed_round_again_is_refused(session, organisation):
-    round_ = make_round(session, organisation=organisation, status="closed")
-
-    with pytest.raises(RoundConflict, match="already closed"):
-        close_round(session=session, round_id=round_.id)
+    assert session.get(Round, round_.id).status == status
 
 
 def test_closing_summarises_the_round_and_forgets_its_idempotency_keys(session, organisation):

@@ -7,12 +7,12 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from app.rounds.models import Round
-from app.rounds.service import get_self_assessment
-from app.rounds.years import academic_year_of
+from app.lifecycle.models import Round
+from app.lifecycle.years import academic_year_of
 from app.statements.loader import get_statement_sets
+from app.survey.codes import hash_code
 from app.survey.models import InvitationCode
-from app.survey.service import hash_code
+from app.survey.service import get_self_assessment
 from tests.builders import (
     SET_KEY,
     make_employer,
@@ -35,6 +35,14 @@ def employer(client, session, organisation):
     user = make_employer(session, organisation=organisation)
     sign_in(client, user)
     return user
+
+
+@pytest.fixture
+def open_round(session, organisation):
+    """An open round expecting 4 NQSWs and 2 line managers, 3 and 1 of whom have answered."""
+    return make_round(session, organisation=organisation, status="open",
+                      expected={"nqsw": 4, "line_manager": 2, "other": 0},
+                      responses={"nqsw": 3, "line_manager": 1})
 
 
 def status_of(session, round_id: int) -> str:
@@ -150,12 +158,9 @@ def test_a_draft_round_page_offers_to_open_it_and_shows_no_links(
 
 
 def test_an_open_round_page_shares_a_link_per_type_with_copy_button_and_qr_code(
-    client, session, organisation, employer
+    client, employer, open_round
 ):
-    round_ = make_round(session, organisation=organisation, status="open",
-                        expected={"nqsw": 4, "line_manager": 2, "other": 0},
-                        responses={"nqsw": 3, "line_manager": 1})
-
+    round_ = open_round
     soup = assert_good_page(client.get(f"/rounds/{round_.id}"))
 
     for respondent_type in ("nqsw", "line_manager", "other"):
@@ -173,12 +178,9 @@ def test_an_open_round_page_shares_a_link_per_type_with_copy_button_and_qr_code(
 
 
 def test_an_open_round_page_shows_counts_rates_and_minimum_progress_but_no_results(
-    client, session, organisation, employer
+    client, employer, open_round
 ):
-    round_ = make_round(session, organisation=organisation, status="open",
-                        expected={"nqsw": 4, "line_manager": 2, "other": 0},
-                        responses={"nqsw": 3, "line_manager": 1})
-
+    round_ = open_round
     soup = assert_good_page(client.get(f"/rounds/{round_.id}"))
 
     rows = [[cell.get_text(strip=True) for cell in row.select("th, td")]

@@ -7,7 +7,8 @@ import pytest
 import yaml
 
 from app.config import ROOT
-from app.statements.loader import StatementFileError, load_statement_set, load_statement_sets
+from app.statements.errors import StatementFileError
+from app.statements.loader import load_statement_set, load_statement_sets
 from app.statements.reference import load_reference
 
 REAL_SET = ROOT / "statements" / "sets" / "child-and-family-2019.yaml"

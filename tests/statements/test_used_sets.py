@@ -2,7 +2,8 @@
 
 import pytest
 
-from app.statements.loader import StatementFileError, get_statement_sets
+from app.statements.errors import StatementFileError
+from app.statements.loader import get_statement_sets
 from app.statements.service import record_set_use, verify_used_sets
 
 

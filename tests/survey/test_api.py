@@ -4,9 +4,9 @@ import pytest
 from sqlmodel import select
 
 from app.config import get_settings
-from app.survey.models import Response
-from app.survey.service import create_codes
-from tests.survey.builders import count_stored, full_ratings, make_survey_round
+from app.survey.codes import create_codes
+from app.survey.models import SurveyResponse
+from tests.builders import count_stored, full_ratings, make_survey_round
 
 
 def post(client, token, ratings, **headers):
@@ -61,7 +61,7 @@ def test_a_response_is_stored_and_the_answer_holds_nothing_to_link_it_back(clien
                   "year": "2025-26", "status": "open"},
         "respondent_type": "other",
     }
-    stored = session.exec(select(Response)).one()
+    stored = session.exec(select(SurveyResponse)).one()
     assert stored.id not in response.text
     assert "set-cookie" not in response.headers
     assert count_stored(session) == (1, 32, 0)

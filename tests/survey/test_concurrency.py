@@ -14,10 +14,10 @@ import pytest
 import uvicorn
 from sqlalchemy import update
 
-from app.rounds.models import Round
-from app.survey.service import create_codes
+from app.lifecycle.models import Round
+from app.survey.codes import create_codes
+from tests.builders import count_stored, full_ratings, make_survey_round
 from tests.databases import postgres_base_url
-from tests.survey.builders import count_stored, full_ratings, make_survey_round
 
 pytestmark = [
     pytest.mark.postgres_only,

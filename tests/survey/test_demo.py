@@ -3,8 +3,8 @@
 from typer.testing import CliRunner
 
 from app.cli import app as cli
+from tests.builders import full_ratings
 from tests.html import assert_good_page
-from tests.survey.builders import full_ratings
 
 
 def test_the_demo_prints_a_working_survey_link_of_its_open_round(client):

@@ -6,11 +6,11 @@ import pytest
 from sqlmodel import select
 
 from app.config import get_settings
+from app.survey.codes import create_codes
 from app.survey.drafts import DRAFT_COOKIE
 from app.survey.models import Rating
-from app.survey.service import create_codes
+from tests.builders import count_stored, make_survey_round, set_status, statement_set
 from tests.html import assert_good_page
-from tests.survey.builders import count_stored, make_survey_round, set_status, statement_set
 
 THEME_SIZES = [19, 5, 2, 6]
 

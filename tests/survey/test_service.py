@@ -5,29 +5,39 @@ from sqlalchemy import inspect
 from sqlmodel import select
 
 from app.config import get_settings
-from app.survey.models import IdempotencyRecord, InvitationCode, Rating, Response
-from app.survey.ratings import RatingsError
-from app.survey.service import (
+from app.errors import TooManyAttempts
+from app.survey.codes import (
     CODE_LENGTH,
     CodeAlreadyUsed,
+    create_codes,
+    format_code,
+    normalise_code,
+)
+from app.survey.models import IdempotencyRecord, InvitationCode, Rating, SurveyResponse
+from app.survey.ratings import RatingsError
+from app.survey.service import (
     SurveyClosed,
     SurveyNotFound,
     SurveyNotOpen,
-    TooManyAttempts,
-    create_codes,
     find_survey,
     find_survey_by_code,
-    format_code,
-    normalise_code,
     submit_response,
 )
-from tests.survey.builders import (
+from tests.builders import (
     count_stored,
     full_ratings,
     make_survey_round,
     set_status,
     statement_set,
 )
+
+
+def one_code(session, respondent_type: str = "nqsw") -> str:
+    """An open round of a new organisation, and one single-use code of it."""
+    made = make_survey_round(session)
+    [code] = create_codes(session=session, round_id=made.round.id,
+                          respondent_type=respondent_type, count=1)
+    return code
 
 
 def submit(session, token, ratings, key=None):
@@ -41,7 +51,7 @@ def test_a_complete_response_is_stored_with_every_rating(session):
     submission = submit(session, made.links["line_manager"], full_ratings(5, s7=None, s32=1))
 
     assert submission.repeated is False
-    response = session.exec(select(Response)).one()
+    response = session.exec(select(SurveyResponse)).one()
     assert response.round_id == made.round.id and response.respondent_type == "line_manager"
     ratings = {r.statement_number: r.score for r in session.exec(select(Rating))}
     assert len(ratings) == 32
@@ -53,7 +63,7 @@ def test_response_ids_are_random_not_sequential(session):
     for _ in range(3):
         submit(session, made.token, full_ratings())
 
-    ids = [r.id for r in session.exec(select(Response))]
+    ids = [r.id for r in session.exec(select(SurveyResponse))]
     assert len(set(ids)) == 3
     assert all(len(i) == 32 and int(i, 16) >= 0 for i in ids)
 
@@ -222,7 +232,7 @@ def test_a_code_stores_one_response_and_is_then_used(session):
     survey = find_survey_by_code(session=session, code=typed)
     submit_response(session=session, survey=survey, ratings=full_ratings(), idempotency_key=None)
 
-    response = session.exec(select(Response)).one()
+    response = session.exec(select(SurveyResponse)).one()
     assert (response.round_id, response.respondent_type) == (made.round.id, "other")
     assert count_stored(session) == (1, 32, 1)
     again = find_survey_by_code(session=session, code=code)
@@ -233,8 +243,7 @@ def test_a_code_stores_one_response_and_is_then_used(session):
 
 
 def test_a_used_code_refuses_even_when_read_before_it_was_used(session):
-    made = make_survey_round(session)
-    [code] = create_codes(session=session, round_id=made.round.id, respondent_type="nqsw", count=1)
+    code = one_code(session)
     first = find_survey_by_code(session=session, code=code)
     second = find_survey_by_code(session=session, code=code)  # both read it unused
 
@@ -247,8 +256,7 @@ def test_a_used_code_refuses_even_when_read_before_it_was_used(session):
 
 
 def test_a_double_submission_with_a_code_is_one_response_not_a_refusal(session):
-    made = make_survey_round(session)
-    [code] = create_codes(session=session, round_id=made.round.id, respondent_type="nqsw", count=1)
+    code = one_code(session)
 
     for _ in range(2):
         survey = find_survey_by_code(session=session, code=code)
@@ -259,8 +267,7 @@ def test_a_double_submission_with_a_code_is_one_response_not_a_refusal(session):
 
 
 def test_a_refused_code_response_leaves_the_code_unused(session):
-    made = make_survey_round(session)
-    [code] = create_codes(session=session, round_id=made.round.id, respondent_type="nqsw", count=1)
+    code = one_code(session)
     survey = find_survey_by_code(session=session, code=code)
 
     with pytest.raises(RatingsError):

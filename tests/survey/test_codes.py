@@ -3,9 +3,8 @@
 import pytest
 from sqlmodel import func, select
 
-from app.rounds.service import issue_codes
+from app.survey.codes import MAX_CODES_PER_BATCH, hash_code, issue_codes
 from app.survey.models import InvitationCode
-from app.survey.service import MAX_CODES_PER_BATCH, hash_code
 from tests.builders import make_organisation, make_round
 
 

@@ -13,11 +13,13 @@ itself (reports too), so the rule lives here only:
 
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Path, status
+from fastapi import Depends, Path
 
 from app.accounts.deps import CurrentUser
 from app.db import SessionDep
-from app.rounds.models import Round
+from app.errors import Forbidden, NotFound
+from app.lifecycle.models import Round
+from app.vocabulary import Role
 
 NOT_FOUND = "No round with this id"
 # Ids are PostgreSQL `integer`s: a larger number is not an id (and would fail in the database).
@@ -31,7 +33,7 @@ def get_accessible_round(
 ) -> Round:
     round_ = session.get(Round, round_id)
     if round_ is None or not (user.is_national or round_.organisation_id == user.organisation_id):
-        raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     return round_
 
 
@@ -39,11 +41,8 @@ AccessibleRound = Annotated[Round, Depends(get_accessible_round)]
 
 
 def get_employer_round(round_: AccessibleRound, user: CurrentUser) -> Round:
-    if user.role != "employer":
-        raise HTTPException(
-            status_code=status.HTTP_403_FORBIDDEN,
-            detail="Only an employer account of the organisation can change its round",
-        )
+    if user.role != Role.EMPLOYER:
+        raise Forbidden("Only an employer account of the organisation can change its round")
     return round_
 
 

@@ -1,4 +1,4 @@
-"""Academic years, written `2025-26`: parse, check, step back."""
+"""Academic years, written `2025-26`: parse, check, step back and forward."""
 
 import re
 from datetime import date
@@ -11,12 +11,18 @@ def is_academic_year(value: str) -> bool:
     return bool(match) and (int(match[1]) + 1) % 100 == int(match[2])
 
 
+def _starting(start: int) -> str:
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
 def academic_year_of(day: date) -> str:
     """The ASYE year runs September to August."""
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return _starting(day.year if day.month >= 9 else day.year - 1)
 
 
 def previous_year(year: str) -> str:
-    start = int(year[:4]) - 1
-    return f"{start}-{(start + 1) % 100:02d}"
+    return _starting(int(year[:4]) - 1)
+
+
+def next_year(year: str) -> str:
+    return _starting(int(year[:4]) + 1)

@@ -7,8 +7,8 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
-
-CSRF_COOKIE = "asye360_csrf"
+from app.core.csrf import CSRF_COOKIE
+from app.core.routing import is_api_path
 
 _PAGE_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -33,7 +33,8 @@ class SecurityMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        is_page = not path.startswith("/api/") and not path.startswith("/assets/")
+        is_asset = path.startswith("/assets/")
+        is_page = not is_api_path(path) and not is_asset
         new_csrf = None
         if is_page:
             existing = HTTPConnection(scope).cookies.get(CSRF_COOKIE)
@@ -56,7 +57,8 @@ class SecurityMiddleware:
                 headers.setdefault("Content-Security-Policy", policy)
                 if production:
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-                if is_page:
+                if not is_asset:
+                    # Nothing the service says is cached unless it says so (national results).
                     headers.setdefault("Cache-Control", "no-store")
                 if new_csrf:
                     secure = "; Secure" if production else ""

@@ -1,11 +1,28 @@
-"""Read a page form into a Pydantic model, and turn its errors into an error summary."""
+"""Read a page form into a Pydantic model, and turn its errors into an error summary.
+
+The field types of the `…Form` models raise `problem("Enter…")` so that the message a person
+reads is GOV.UK's, not Pydantic's.
+"""
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
+from pydantic_core import PydanticCustomError
 from starlette.datastructures import FormData
 
 Form = TypeVar("Form", bound=BaseModel)
+
+
+def problem(message: str) -> PydanticCustomError:
+    """A validation error whose message is shown as it is written."""
+    return PydanticCustomError("invalid", message)
+
+
+def _strip(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+Stripped = BeforeValidator(_strip)
 
 
 def read_form(
@@ -33,10 +50,10 @@ def read_form(
 def errors_by_field(error: ValidationError, model: type[BaseModel]) -> dict[str, str]:
     """The first problem of each field, in the order the fields appear on the page."""
     found: dict[str, str] = {}
-    for problem in error.errors():
-        location = problem.get("loc") or ("",)
+    for item in error.errors():
+        location = item.get("loc") or ("",)
         field = str(location[0])
-        found.setdefault(field, problem.get("msg", "Enter a valid value"))
+        found.setdefault(field, item.get("msg", "Enter a valid value"))
     order = list(model.model_fields)
     return dict(sorted(found.items(), key=lambda item: order.index(item[0])
                        if item[0] in order else len(order)))

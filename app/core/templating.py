@@ -16,7 +16,8 @@ from jinja2.utils import missing
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from app.config import ROOT
+from app.config import ROOT, get_settings
+from app.statements.reference import get_reference
 
 
 class GovukStrictUndefined(StrictUndefined):
@@ -66,6 +67,22 @@ environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+
+
+def signed(value) -> str:
+    """A displayed change with its sign, as a reader expects it: +0.3, -0.2, +0.0."""
+    return f"{value:+}"
+
+
+def label(key: str | None, list_name: str) -> str:
+    """A reference key as people read it: `{{ round.programme | label("programmes") }}`."""
+    return get_reference().label(list_name, key)
+
+
+environment.filters["signed"] = signed
+environment.filters["label"] = label
+# Words that depend on a setting read it: `{{ settings().small_group_k }}`, never a literal.
+environment.globals["settings"] = get_settings
 templates = Jinja2Templates(env=environment)
 
 

@@ -1,0 +1,114 @@
+"""National breakdowns: by region, Teaching Partnership or employer type, and by respondent type.
+
+Each group is figured exactly as the nation is (the mean of its organisations' averages), and a
+group of fewer than `minimum_organisations` is hidden. A respondent type counts in an
+organisation only where that organisation's own report publishes it (rule 5).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from fractions import Fraction
+
+from sqlmodel import Session
+
+from app.config import Settings
+from app.national.query import NationalQuery
+from app.national.schemas import Group, StatementFigures
+from app.reports import aggregation as agg
+from app.reports.queries import CohortRound, cohort_cells
+from app.statements.loader import StatementSet
+from app.statements.reference import get_reference
+from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, SELF_ASSESSMENT, GroupBy
+
+# The reference list each breakdown takes its keys and labels from.
+REFERENCE_LISTS = {
+    GroupBy.REGION: "regions",
+    GroupBy.TEACHING_PARTNERSHIP: "teaching_partnerships",
+    GroupBy.EMPLOYER_TYPE: "employer_types",
+    GroupBy.RESPONDENT_TYPE: "respondent_types",
+}
+
+# A group's organisations, and the organisation averages published for each statement.
+Members = tuple[int, dict[int, list[Fraction]]]
+
+
+def values_by_statement(rounds: Iterable[CohortRound]) -> dict[int, list[Fraction]]:
+    """Statement number → the organisation averages published for it (withheld ones left out)."""
+    values: dict[int, list[Fraction]] = defaultdict(list)
+    for cohort_round in rounds:
+        for number, mean in cohort_round.means.items():
+            values[number].append(mean)
+    return values
+
+
+def statement_figures(statement_set: StatementSet, values: dict[int, list[Fraction]],
+                      minimum: int) -> list[StatementFigures]:
+    theme_of = statement_set.theme_of
+    return [StatementFigures.of(s, theme_of[s.number], values.get(s.number, []), minimum)
+            for s in statement_set.statements]
+
+
+def breakdown(
+    *, session: Session, query: NationalQuery, cohort: list[CohortRound],
+    statement_set: StatementSet, settings: Settings,
+) -> tuple[dict[str, Group], int]:
+    """Group key → its figures, in reference order; and how many organisations are in none."""
+    if query.group_by is None:
+        return {}, 0
+    if query.group_by == GroupBy.RESPONDENT_TYPE:
+        grouped, ungrouped = _by_respondent_type(session=session, query=query,
+                                                 statement_set=statement_set,
+                                                 settings=settings), 0
+    else:
+        grouped, ungrouped = _by_organisation(query.group_by, cohort)
+    reference_list = REFERENCE_LISTS[query.group_by]
+    minimum = settings.minimum_organisations
+    groups = {}
+    for key, (organisations, values) in grouped.items():
+        shown = organisations >= minimum
+        groups[key] = Group(
+            label=get_reference().label(reference_list, key),
+            organisations=organisations,
+            suppressed=None if shown else NOT_ENOUGH_ORGANISATIONS,
+            statements=statement_figures(statement_set, values, minimum) if shown else [],
+        )
+    return groups, ungrouped
+
+
+def _by_organisation(group_by: GroupBy, cohort: list[CohortRound]) -> tuple[dict[str, Members],
+                                                                            int]:
+    members: dict[str, list[CohortRound]] = defaultdict(list)
+    ungrouped = 0
+    for cohort_round in cohort:
+        key = getattr(cohort_round, group_by)
+        if key is None:
+            ungrouped += 1
+        else:
+            members[key].append(cohort_round)
+    order = get_reference().keys(REFERENCE_LISTS[group_by])
+    keys = [k for k in order if k in members] + sorted(set(members) - set(order))
+    return {key: (len(members[key]), values_by_statement(members[key])) for key in keys}, ungrouped
+
+
+def _by_respondent_type(
+    *, session: Session, query: NationalQuery, statement_set: StatementSet, settings: Settings,
+) -> dict[str, Members]:
+    """Small-group protection is applied inside each organisation first: a type that the
+    organisation's report pools with another, or withholds, adds nothing for that type; the
+    self-assessment is the employer's own single answer, which its report always shows."""
+    cells = cohort_cells(session=session, year=query.year, programme=query.programme,
+                         statement_set=statement_set.key, settings=settings)
+    values: dict[str, dict[int, list[Fraction]]] = {t: defaultdict(list) for t in RESPONDENT_TYPES}
+    organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
+    for round_id, statements in cells.items():
+        for number in statement_set.numbers:
+            result = agg.protect_statement(cells=statements.get(number, {}),
+                                           k=settings.small_group_k)
+            published = {SELF_ASSESSMENT: result.self_assessment} | {
+                name: outcome.published for name, outcome in result.respondent_types.items()
+            }
+            for name, value in published.items():
+                if value is not None:
+                    values[name][number].append(value.mean)
+                    organisations[name].add(round_id)
+    return {name: (len(organisations[name]), values[name]) for name in RESPONDENT_TYPES}

@@ -1,0 +1,76 @@
+"""The words of the domain, said once: round statuses, respondent types, roles, RAG, breakdowns.
+
+Only the standard library is imported here, so that anything (the pure arithmetic of
+app.reports.aggregation included) can use the same words as the tables and the API. The values
+are the keys of the API contract (PRODUCT.md section 5); the labels people read come from the
+reference lists in statements/reference/.
+"""
+
+from enum import StrEnum
+
+
+class RoundStatus(StrEnum):
+    """Rule 1: draft → open → closed, and never back."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# A round that has been opened: someone could answer it (or did).
+LAUNCHED = (RoundStatus.OPEN, RoundStatus.CLOSED)
+
+
+class RespondentType(StrEnum):
+    """Who answered: the employer itself (one self-assessment per round), or an anonymous type."""
+
+    SELF_ASSESSMENT = "self_assessment"
+    NQSW = "nqsw"
+    LINE_MANAGER = "line_manager"
+    OTHER = "other"
+
+
+SELF_ASSESSMENT = RespondentType.SELF_ASSESSMENT
+# In this order everywhere: links, tables, columns and the small-group pooling's tie-break.
+ANONYMOUS_TYPES = (RespondentType.NQSW, RespondentType.LINE_MANAGER, RespondentType.OTHER)
+RESPONDENT_TYPES = (SELF_ASSESSMENT, *ANONYMOUS_TYPES)
+
+
+class Programme(StrEnum):
+    ADULTS = "adults"
+    CHILD_AND_FAMILY = "child_and_family"
+
+
+class Role(StrEnum):
+    """What an account is: an employer's (of one organisation) or the national team's."""
+
+    EMPLOYER = "employer"
+    NATIONAL = "national"
+
+
+class Rag(StrEnum):
+    """The rating of a displayed average (rule 4)."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+
+class GroupBy(StrEnum):
+    """The breakdowns of national results; each but respondent type is an organisation's."""
+
+    REGION = "region"
+    TEACHING_PARTNERSHIP = "teaching_partnership"
+    EMPLOYER_TYPE = "employer_type"
+    RESPONDENT_TYPE = "respondent_type"
+
+
+# Reasons shown in place of a number, in the words of the report and the API.
+NO_RATINGS = "no ratings"
+NOT_ENOUGH_ORGANISATIONS = "not enough organisations yet"
+NOT_IN_A_PARTNERSHIP = "not in a Teaching Partnership"
+
+
+def fewer_than(k: int) -> str:
+    """The reason shown in place of a number hidden by small-group protection (rule 5)."""
+    return f"fewer than {k} ratings"
