@@ -11,7 +11,7 @@ from fastapi import BackgroundTasks, FastAPI
 from fastapi.testclient import TestClient
 
 from app.email.service import send_email_later
-from app.middleware import SecurityMiddleware
+from app.core.middleware import SecurityMiddleware
 
 RECIPIENT = "lead@riverside.example.org"
 
