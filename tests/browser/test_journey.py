@@ -25,6 +25,10 @@ from pypdf import PdfReader
 from tests.browser.api import STATEMENTS, Ratings, closed_round
 from tests.browser.checks import PageChecks, active_element
 
+# A PDF renders in about 2 s alone, but a CI machine running both workers beside PostgreSQL
+# can take far longer: wait generously rather than fail a correct journey.
+DOWNLOAD_TIMEOUT_MS = 90_000
+
 pytestmark = pytest.mark.browser
 
 ORGANISATION = "Harbourside Borough Council"
@@ -382,7 +386,7 @@ def read_and_download_the_report(page: Page, checks: PageChecks, round_: Round) 
     )
     assert len(themes) == 4 and all(re.search(r"\d\.\d (Red|Amber|Green)$", t) for t in themes)
 
-    with page.expect_download() as download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download the report as a PDF").click()
     pdf = download.value.path().read_bytes()
     assert pdf.startswith(b"%PDF"), pdf[:20]
@@ -397,7 +401,7 @@ def read_and_download_the_report(page: Page, checks: PageChecks, round_: Round) 
             f"the PDF does not show statement {number}'s average {cells[0]!r}"
         )
 
-    with page.expect_download() as download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download the figures as a spreadsheet (CSV)").click()
     table = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert {int(row["Statement"]): row["Average"] for row in table} == averages
@@ -428,7 +432,7 @@ def read_the_national_results(page: Page, checks: PageChecks, server, round_: Ro
     }
     assert averages == EXPECTED_NATIONAL
 
-    with page.expect_download() as download:
+    with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download these results as a spreadsheet (CSV)").click()
     table = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert {int(row["Statement"]): row["National average"] for row in table} == averages
