@@ -323,7 +323,9 @@ class Disclosure(Generic[H]):
         branch on the rows of a few such columns. Otherwise solve for the weights exactly; if that
         fails, a further row must touch some column in play (rows touching none would only add
         organisations). Both branchings reach every minimal solution; the depth is at most
-        `budget`. Columns are tracked as bit masks: those touched once, and twice or more.
+        `budget`. A row that would use up the budget must cancel every column touched once and
+        bring no column of its own, so it is looked for among the rows common to those columns.
+        Columns are tracked as bit masks: those touched once, and twice or more.
         """
         pivots, rows_at, masks = self._pivots, self._rows_at, self._masks
         light = ~_mask(c for c, weight in enumerate(weights) if weight > 1)
@@ -338,41 +340,60 @@ class Disclosure(Generic[H]):
                 heavy ^= low
             return total
 
-        usable = [j >= first and weights[p] <= budget for j, p in enumerate(pivots)]
+        cost_of = [weights[p] if j >= first else budget + 1 for j, p in enumerate(pivots)]
+        touches = [mask & ~(1 << p) for mask, p in zip(masks, pivots, strict=True)]
+        degree = [len(rows) for rows in rows_at]
         seen: set[frozenset[int]] = set()
         stack: list[tuple[frozenset[int], int, int, int]] = [(frozenset(), _mask(target), 0, 0)]
         while stack:
             chosen, once, twice, spent = stack.pop()
             spare = budget - spent
             if weight_above(once, spare) > spare:
-                by_degree = sorted(_bits(once), key=lambda c: (len(rows_at[c]), -weights[c]))
+                forced = True
+                by_degree = sorted(_bits(once), key=degree.__getitem__)
                 columns, total = [], 0
                 for c in by_degree:
                     columns.append(c)
                     total += weights[c]
                     if total > spare:
                         break
+                # A last row must touch every column touched once: the rarest one will do.
+                last = set(rows_at[by_degree[0]])
             else:
+                forced = False
                 found = self._solve(target, sorted(chosen), spare, weights, once | twice)
                 if found is not None:
-                    assert sum(weights[c] for c in found) <= budget, "combination over budget"
                     return found
                 columns = list(_bits(once | twice))
-            for c in columns:
+                last = {j for c in columns for j in rows_at[c]}
+            cover = once | twice
+            for j in last:
+                # The last row: it leaves nothing touched once, so every column must cancel.
+                if cost_of[j] != spare or j in chosen:
+                    continue
+                if once & ~touches[j] or touches[j] & ~cover:
+                    continue
+                grown = chosen | {j}
+                if grown in seen:
+                    continue
+                seen.add(grown)
+                found = self._solve(target, sorted(grown), 0, weights, cover)
+                if found is not None:
+                    return found
+            for c in columns if forced or spare > 1 else ():
                 for j in rows_at[c]:
-                    cost = spent + weights[pivots[j]]
-                    if not usable[j] or cost > budget or j in chosen:
+                    cost = cost_of[j]
+                    if cost >= spare or j in chosen:
                         continue
                     grown = chosen | {j}
                     if grown in seen:
                         continue
                     seen.add(grown)
                     # The pivot is counted in `cost`: no other vector is non-zero there.
-                    row = masks[j] & ~(1 << pivots[j])
-                    grown_once = (once ^ row) & ~twice
-                    if cost == budget and grown_once:  # no room left to cancel those columns
-                        continue
-                    stack.append((grown, grown_once, twice | (once & row), cost))
+                    row = touches[j]
+                    stack.append(
+                        (grown, (once ^ row) & ~twice, twice | (once & row), spent + cost)
+                    )
         return None
 
     def _solve(
@@ -383,9 +404,8 @@ class Disclosure(Generic[H]):
         rows = [self._rows[j] for j in chosen]
         cover = list(_bits(cover_bits))
         if spare == 0:
-            point = _point_solving_all(
-                ((target.get(c, 0), *(row.get(c, 0) for row in rows)) for c in cover),
-                len(rows) + 1,
+            y = _solve_every(
+                ([row.get(c, 0) for row in rows] + [target.get(c, 0)] for c in cover), len(rows)
             )
         else:
             # Each column asks target[c] + sum y_j row_j[c] = 0; columns asking the same thing
@@ -401,9 +421,9 @@ class Disclosure(Generic[H]):
             size = len(chosen) + 1
             basis = [[int(i == k) for i in range(size)] for k in range(size)]
             point = _point_missing_few(list(equations.items()), basis, spare)
-        if point is None:
+            y = None if point is None else [Fraction(x, point[0]) for x in point[1:]]
+        if y is None:
             return None
-        y = [Fraction(x, point[0]) for x in point[1:]]
         vector: dict[int, Fraction] = {}
         for c in cover:
             value = target.get(c, 0) + sum(
@@ -432,6 +452,32 @@ def _bits(mask: int) -> Iterable[int]:
         low = mask & -mask
         yield low.bit_length() - 1
         mask ^= low
+
+
+def _solve_every(equations: Iterable[list[int]], unknowns: int) -> list[Fraction] | None:
+    """y with sum a_k y_k + b = 0 for every equation [a_1 .. a_n, b], or None. Forward
+    elimination in integers, so an inconsistency shows as soon as it arrives (usually within a
+    few equations); free unknowns are set to 0."""
+    echelon: list[tuple[int, list[int]]] = []
+    for equation in equations:
+        for lead, row in echelon:
+            if equation[lead]:
+                a, b = row[lead], equation[lead]
+                equation = [a * x - b * y for x, y in zip(equation, row)]  # noqa: B905
+        lead = next((k for k in range(unknowns) if equation[k]), None)
+        if lead is None:
+            if equation[unknowns]:
+                return None
+            continue
+        divisor = math.gcd(*equation)
+        echelon.append((lead, [x // divisor for x in equation]))
+    y = [Fraction(0)] * unknowns
+    for lead, row in reversed(echelon):
+        rest = row[unknowns] + sum(
+            (row[k] * y[k] for k in range(unknowns) if k != lead), Fraction(0)
+        )
+        y[lead] = -rest / row[lead]
+    return y
 
 
 def _primitive(row: Row, pivot: int | None = None) -> Row:
