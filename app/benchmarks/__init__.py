@@ -1,1 +1,1 @@
-"""Benchmarks: the groups an organisation is compared with, their published figures and the audit."""
+"""Benchmarks: the groups an organisation is compared with, their figures and the audit."""

@@ -391,9 +391,7 @@ class Disclosure(Generic[H]):
                     seen.add(grown)
                     # The pivot is counted in `cost`: no other vector is non-zero there.
                     row = touches[j]
-                    stack.append(
-                        (grown, (once ^ row) & ~twice, twice | (once & row), spent + cost)
-                    )
+                    stack.append((grown, (once ^ row) & ~twice, twice | (once & row), spent + cost))
         return None
 
     def _solve(
@@ -513,27 +511,6 @@ def _direction(vector: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(value // divisor for value in vector)
 
 
-def _point_solving_all(equations: Iterable[tuple[int, ...]], size: int) -> list[int] | None:
-    """A vector z with z[0] != 0 solving every equation e.z = 0, or None. Integer vectors; the
-    first equations usually fix z, so a failure shows after a handful of them."""
-    basis = [[int(i == k) for i in range(size)] for k in range(size)]
-    for equation in equations:
-        slopes = [sum(a * x for a, x in zip(equation, vector, strict=True)) for vector in basis]
-        pivot = next((k for k, slope in enumerate(slopes) if slope), None)
-        if pivot is None:
-            continue
-        basis = [
-            _primitive_vector(
-                [slopes[pivot] * x - slopes[k] * y for x, y in zip(vector, basis[pivot], strict=True)]
-            )
-            for k, vector in enumerate(basis)
-            if k != pivot
-        ]
-        if not any(vector[0] for vector in basis):
-            return None
-    return next(vector for vector in basis if vector[0])
-
-
 def _point_missing_few(
     equations: list[tuple[tuple[int, ...], int]], basis: list[list[int]], spare: int
 ) -> list[int] | None:
@@ -564,9 +541,10 @@ def _point_missing_few(
     remaining = [(equation, weight) for equation, weight, _ in active]
     for _, _, slopes in choices:
         pivot = next(k for k, slope in enumerate(slopes) if slope)
+        along = basis[pivot]
         narrowed = [
             _primitive_vector(
-                [slopes[pivot] * x - slopes[k] * y for x, y in zip(vector, basis[pivot], strict=True)]
+                [slopes[pivot] * x - slopes[k] * y for x, y in zip(vector, along, strict=True)]
             )
             for k, vector in enumerate(basis)
             if k != pivot

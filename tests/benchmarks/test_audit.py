@@ -1,4 +1,4 @@
-"""The disclosure audit of rule 7, checked against the attacks of issue 12 and an independent oracle.
+"""The disclosure audit of rule 7, against the attacks of issue 12 and an independent oracle.
 
 The oracle below knows nothing of the production module: it takes the published organisation sets,
 and for every reader (each organisation, and an outsider) and every set S of fewer than `minimum`
