@@ -345,11 +345,11 @@ class Disclosure(Generic[H]):
         degree = [len(rows) for rows in rows_at]
         seen: set[frozenset[int]] = set()
         stack: list[tuple[frozenset[int], int, int, int]] = [(frozenset(), _mask(target), 0, 0)]
+        found = None
         while stack:
             chosen, once, twice, spent = stack.pop()
             spare = budget - spent
             if weight_above(once, spare) > spare:
-                forced = True
                 by_degree = sorted(_bits(once), key=degree.__getitem__)
                 columns, total = [], 0
                 for c in by_degree:
@@ -360,10 +360,9 @@ class Disclosure(Generic[H]):
                 # A last row must touch every column touched once: the rarest one will do.
                 last = set(rows_at[by_degree[0]])
             else:
-                forced = False
                 found = self._solve(target, sorted(chosen), spare, weights, once | twice)
                 if found is not None:
-                    return found
+                    break
                 columns = list(_bits(once | twice))
                 last = {j for c in columns for j in rows_at[c]}
             cover = once | twice
@@ -379,8 +378,10 @@ class Disclosure(Generic[H]):
                 seen.add(grown)
                 found = self._solve(target, sorted(grown), 0, weights, cover)
                 if found is not None:
-                    return found
-            for c in columns if forced or spare > 1 else ():
+                    break
+            if found is not None:
+                break
+            for c in columns if spare > 1 else ():  # otherwise only a last row fits
                 for j in rows_at[c]:
                     cost = cost_of[j]
                     if cost >= spare or j in chosen:
@@ -392,7 +393,9 @@ class Disclosure(Generic[H]):
                     # The pivot is counted in `cost`: no other vector is non-zero there.
                     row = touches[j]
                     stack.append((grown, (once ^ row) & ~twice, twice | (once & row), spent + cost))
-        return None
+        # Internal consistency: the vector was recomputed on every column it has.
+        assert found is None or sum(weights[c] for c in found) <= budget, "over the budget"
+        return found
 
     def _solve(
         self, target: Row, chosen: list[int], spare: int, weights: list[int], cover_bits: int
@@ -423,15 +426,14 @@ class Disclosure(Generic[H]):
         if y is None:
             return None
         vector: dict[int, Fraction] = {}
-        for c in cover:
+        # Every column of the vectors used, not only those in play, so that a mistake in the
+        # bookkeeping shows in the budget check rather than in a wrong answer.
+        for c in _bits(_mask(target) | cover_bits | _mask(c for row in rows for c in row)):
             value = target.get(c, 0) + sum(
                 (w * row.get(c, 0) for w, row in zip(y, rows, strict=True)), Fraction(0)
             )
             if value:
                 vector[c] = value
-        for w, j, row in zip(y, chosen, rows, strict=True):
-            if w:
-                vector[self._pivots[j]] = w * row[self._pivots[j]]
         return vector
 
 

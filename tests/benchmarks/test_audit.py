@@ -41,11 +41,13 @@ def rank(rows: Sequence[Sequence[Fraction]]) -> int:
     return found
 
 
-def dimension_within(rows: Sequence[Sequence[Fraction]], inside: set[int]) -> int:
+def dimension_within(
+    rows: Sequence[Sequence[Fraction]], inside: set[int], *, full: int | None = None
+) -> int:
     """The dimension of the combinations of `rows` that are zero outside the columns `inside`:
-    the rank of the rows minus the rank of their columns outside."""
+    the rank of the rows (`full`, if known) minus the rank of their columns outside."""
     outside = [[row[c] for c in range(len(row)) if c not in inside] for row in rows]
-    return rank(rows) - rank(outside)
+    return (rank(rows) if full is None else full) - rank(outside)
 
 
 def indicator(group: Iterable, universe: Sequence) -> list[Fraction]:
@@ -63,6 +65,7 @@ def isolations(
     for reader in [*universe, OUTSIDER]:
         own = [] if reader == OUTSIDER else [indicator([reader], universe)]
         rows = published + own
+        full = rank(rows)
         others = [o for o in universe if o != reader]
         # The reader's own figure is always isolated; anything beyond it is a leak.
         floor = len(own)
@@ -71,7 +74,7 @@ def isolations(
                 inside = {universe.index(o) for o in subset}
                 if reader != OUTSIDER:
                     inside.add(universe.index(reader))
-                if dimension_within(rows, inside) > floor:
+                if dimension_within(rows, inside, full=full) > floor:
                     found.add((reader, frozenset(subset)))
     return found
 
@@ -82,11 +85,12 @@ def small_supports(
     """Every set T of at most `minimum` organisations holding a non-zero combination of the
     published totals (the reader-independent criterion), by brute force."""
     rows = [indicator(group, universe) for group in groups]
+    full = rank(rows)
     return [
         frozenset(subset)
         for size in range(1, minimum + 1)
         for subset in combinations(universe, size)
-        if dimension_within(rows, {universe.index(o) for o in subset}) > 0
+        if dimension_within(rows, {universe.index(o) for o in subset}, full=full) > 0
     ]
 
 
@@ -94,11 +98,14 @@ def new_supports(before, after, universe, minimum) -> list[frozenset]:
     """Sets of at most `minimum` organisations holding a combination of `after` not in `before`."""
     old = [indicator(group, universe) for group in before]
     new = [indicator(group, universe) for group in after]
+    old_rank, new_rank = rank(old), rank(new)
     found = []
     for size in range(1, minimum + 1):
         for subset in combinations(universe, size):
             inside = {universe.index(o) for o in subset}
-            if dimension_within(new, inside) > dimension_within(old, inside):
+            if dimension_within(new, inside, full=new_rank) > dimension_within(
+                old, inside, full=old_rank
+            ):
                 found.append(frozenset(subset))
     return found
 
@@ -233,6 +240,26 @@ def test_a_weighted_combination_is_found_not_only_differences():
     assert result.isolates("c") in ({1, 2, 3}, {4, 5, 6}, {7, 8, 9})
 
 
+def test_a_combination_is_found_when_the_first_row_tried_cancels_every_column_but_wrongly():
+    # Found by comparing the search with a copy that stops once its rows cover every column: the
+    # rows first tried cover all of the candidate, with weights that cannot all cancel at once,
+    # and only a further row brings the combination down to three organisations.
+    published = [
+        frozenset({0, 1, 3, 4, 5, 6, 8, 9}),
+        frozenset({2, 3, 4, 5, 7, 8}),
+        frozenset({0, 1, 2, 3, 4, 9}),
+    ]
+    candidate = frozenset({0, 1, 2, 4, 6})
+    universe = list(range(10))
+    new = new_supports(published, [*published, candidate], universe, 3)
+    assert min(map(len, new)) == 3
+
+    isolated = Disclosure(published).witness(candidate)
+
+    assert isolated in new
+    assert len(isolated) == 3
+
+
 def test_an_unsafe_base_is_not_a_reason_to_withhold_what_adds_nothing_new():
     # A 3-organisation group shown under an older setting stays public; a 7-organisation group
     # over it adds only combinations on 4 or 7 organisations, but 4 with it adds d alone.
@@ -353,6 +380,23 @@ def test_the_audit_makes_the_greedy_choices_the_oracle_makes(instance):
         new = new_supports(base, [*base, groups[item.key]], universe, minimum)
         assert item.isolates in new
         assert len(item.isolates) == min(len(found) for found in new)
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(most=12, candidates=1, published=7))
+def test_one_offer_against_a_longer_history_agrees_with_brute_force(instance):
+    universe, published, candidates, minimum = instance
+    state = Disclosure(published, minimum=minimum)
+    for candidate in candidates:
+        new = new_supports(published, [*published, candidate], universe, minimum)
+
+        isolated = state.witness(candidate)
+
+        if not new:
+            assert isolated is None
+        else:
+            assert isolated in new
+            assert len(isolated) == min(map(len, new))
 
 
 def test_the_oracle_does_find_leaks_when_everything_is_shown():
