@@ -36,8 +36,7 @@ setting does not block the audit: candidates are judged by what they add.
 """
 
 import math
-from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Generic, TypeVar
@@ -50,6 +49,8 @@ K = TypeVar("K", bound=Hashable)  # a candidate group version
 SMALLEST_MINIMUM = 2
 
 Row = dict[int, int]  # class id -> integer coefficient, zeros left out
+Vector = dict[int, Fraction]  # an exact combination, over classes
+Key = frozenset[tuple[int, int]]  # the items of a canonical row: one key per direction
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,6 @@ class Disclosure(Generic[H]):
         self._members: list[set[H]] = []  # class id -> its organisations
         self._rows_at: list[set[int]] = []  # class id -> rows with a non-zero entry there
         self._rows: list[Row] = []  # reduced echelon form: zero at every other row's pivot
-        self._masks: list[int] = []  # each row's non-zero classes as bits, for fast counting
         self._pivots: list[int] = []
         self._pivot_row: dict[int, int] = {}
         for group in published:
@@ -153,7 +153,7 @@ class Disclosure(Generic[H]):
         row, log = self._split(group)
         try:
             reduced = self._reduce(row)
-            found = self._smallest(reduced, first=0) if reduced else None
+            found = self._smallest_in_coset(row, reduced) if reduced else None
             return None if found is None else self._organisations(found)
         finally:
             self._undo(log)
@@ -165,7 +165,7 @@ class Disclosure(Generic[H]):
         reduced = self._reduce(row)
         if not reduced:  # already in the span: no split happened, nothing new to record
             return None
-        found = self._smallest(reduced, first=0)
+        found = self._smallest_in_coset(row, reduced)
         if found is not None:
             isolated = self._organisations(found)
             self._undo(log)
@@ -176,15 +176,25 @@ class Disclosure(Generic[H]):
     def smallest_isolated(self) -> frozenset[H] | None:
         """A smallest support (at most `minimum` organisations) of a non-zero combination of
         everything recorded, or None when it is safe for every reader."""
-        best: dict[int, Fraction] | None = None
-        best_size = self.minimum + 1
-        weights = self._weights()
-        # A non-zero combination, scaled so its first basis row has weight 1, lies in that row plus
-        # the span of the later rows: one coset search per row covers every combination once.
-        for index, row in enumerate(self._rows):
-            found = self._smallest(row, first=index + 1, limit=best_size - 1, weights=weights)
+        null = _NullRows.of(self, self.minimum)
+        best: Vector | None = None
+        # A non-zero combination, scaled so that its first basis row has weight 1, is that row
+        # plus later rows: its support is that row's pivot and classes whose null-space rows
+        # span that pivot's. Each combination is looked for once.
+        for index, (row, pivot) in enumerate(zip(self._rows, self._pivots, strict=True)):
+            budget = self.minimum if best is None else _weight(best, null.weights) - 1
+            if null.weights[pivot] > budget:
+                continue
+            earlier = frozenset(self._pivots[: index + 1])
+            own = null.rows[pivot]
+
+            def spanning(room: int, own: Row = own, earlier: frozenset[int] = earlier):
+                return null.sets_spanning(own, room, earlier) if own else [()]
+
+            later = range(index + 1, len(self._rows))
+            found = self._lightest(row, spanning, budget, null.weights, later, null.weights[pivot])
             if found is not None:
-                best, best_size = found, sum(weights[c] for c in found)
+                best = found
         return None if best is None else self._organisations(best)
 
     # -- classes -----------------------------------------------------------------------------
@@ -229,7 +239,6 @@ class Disclosure(Generic[H]):
             fresh = self._new_class(part)
             for r in self._rows_at[index]:
                 self._rows[r][fresh] = self._rows[r][index]
-                self._masks[r] |= 1 << fresh
             self._rows_at[fresh] = set(self._rows_at[index])
             log.append((fresh, index))
             row[fresh] = 1
@@ -245,7 +254,6 @@ class Disclosure(Generic[H]):
                 continue
             for r in rows_at:
                 del self._rows[r][fresh]
-                self._masks[r] &= ~(1 << fresh)
             self._members[parent] |= members
             for organisation in members:
                 self._class_of[organisation] = parent
@@ -277,9 +285,7 @@ class Disclosure(Generic[H]):
             for c in new.keys() - old.keys():
                 self._rows_at[c].add(r)
             self._rows[r] = new
-            self._masks[r] = _mask(new)
         self._rows.append(row)
-        self._masks.append(_mask(row))
         self._pivots.append(pivot)
         self._pivot_row[pivot] = index
         for c in row:
@@ -287,148 +293,71 @@ class Disclosure(Generic[H]):
 
     # -- the search --------------------------------------------------------------------------
 
-    def _smallest(
+    def _smallest_in_coset(self, row: Row, reduced: Row) -> Vector | None:
+        """A vector of least weight, at most `minimum`, in row + the recorded span (`reduced` is
+        row less its part in the span)."""
+        null = _NullRows.of(self, self.minimum)
+        best: Vector | None = None
+        budget = self.minimum
+        if _weight(row, null.weights) <= budget:  # a small group gives itself away
+            best = {c: Fraction(value) for c, value in row.items()}
+            budget = _weight(row, null.weights) - 1
+
+        def spanning(room: int) -> Iterable[tuple[int, ...]]:
+            # The syndrome of `reduced` is itself: it is zero at every pivot.
+            return null.sets_spanning(reduced, room, frozenset())
+
+        found = self._lightest(reduced, spanning, budget, null.weights, range(len(self._rows)))
+        return found if found is not None else best
+
+    def _lightest(
         self,
         target: Row,
-        *,
-        first: int,
-        limit: int | None = None,
-        weights: list[int] | None = None,
-    ) -> dict[int, Fraction] | None:
-        """A vector of least weight, at most `limit` (default `minimum`), in target + span of the
-        rows from `first` on; None if there is none."""
-        weights = self._weights() if weights is None else weights
-        limit = self.minimum if limit is None else limit
-        if limit < 1:
-            return None
-        found = self._search(target, first, limit, weights)
-        if found is None:
-            return None
-        size = sum(weights[c] for c in found)
-        for budget in range(1, size):
-            smaller = self._search(target, first, budget, weights)
-            if smaller is not None:
-                return smaller
-        return found
-
-    def _search(
-        self, target: Row, first: int, budget: int, weights: list[int]
-    ) -> dict[int, Fraction] | None:
-        """A vector target + sum of y_j row_j (j >= first) on at most `budget` organisations.
-
-        Rows are chosen one at a time; a minimal solution uses rows whose pivots weigh at most
-        `budget` in all (a vector is non-zero at the pivot of every row it uses). If the columns
-        that only one chosen vector touches (they stay non-zero whatever the weights) already
-        weigh more than the budget left, a further row of the solution must touch one of them:
-        branch on the rows of a few such columns. Otherwise solve for the weights exactly; if that
-        fails, a further row must touch some column in play (rows touching none would only add
-        organisations). Both branchings reach every minimal solution; the depth is at most
-        `budget`. A row that would use up the budget must cancel every column touched once and
-        bring no column of its own, so it is looked for among the rows common to those columns.
-        Columns are tracked as bit masks: those touched once, and twice or more.
-        """
-        pivots, rows_at, masks = self._pivots, self._rows_at, self._masks
-        light = ~_mask(c for c, weight in enumerate(weights) if weight > 1)
-
-        def weight_above(bits: int, cap: int) -> int:
-            """The weight of the classes in `bits`, or any number above `cap` once it is."""
-            total = (bits & light).bit_count()
-            heavy = bits & ~light
-            while heavy and total <= cap:
-                low = heavy & -heavy
-                total += weights[low.bit_length() - 1]
-                heavy ^= low
-            return total
-
-        cost_of = [weights[p] if j >= first else budget + 1 for j, p in enumerate(pivots)]
-        touches = [mask & ~(1 << p) for mask, p in zip(masks, pivots, strict=True)]
-        degree = [len(rows) for rows in rows_at]
-        seen: set[frozenset[int]] = set()
-        stack: list[tuple[frozenset[int], int, int, int]] = [(frozenset(), _mask(target), 0, 0)]
-        found = None
-        while stack:
-            chosen, once, twice, spent = stack.pop()
-            spare = budget - spent
-            if weight_above(once, spare) > spare:
-                by_degree = sorted(_bits(once), key=degree.__getitem__)
-                columns, total = [], 0
-                for c in by_degree:
-                    columns.append(c)
-                    total += weights[c]
-                    if total > spare:
-                        break
-                # A last row must touch every column touched once: the rarest one will do.
-                last = set(rows_at[by_degree[0]])
-            else:
-                found = self._solve(target, sorted(chosen), spare, weights, once | twice)
-                if found is not None:
+        spanning: Callable[[int], Iterable[tuple[int, ...]]],
+        budget: int,
+        weights: list[int],
+        rows: Iterable[int],
+        fixed: int = 0,
+    ) -> Vector | None:
+        """The lightest vector, of at most `budget` organisations, of target + a combination of
+        `rows` supported on `fixed` (target's own pivot, if any) and a set `spanning` proposes
+        for the room left: take the first that fits, then look again for a lighter one."""
+        usable = set(rows)
+        best: Vector | None = None
+        while budget >= max(fixed, 1):
+            found = None
+            tried: set[frozenset[int]] = set()
+            for support in spanning(budget - fixed):
+                allowed = frozenset(support)
+                if allowed in tried:
+                    continue
+                tried.add(allowed)
+                used = [self._pivot_row[c] for c in allowed if self._pivot_row.get(c) in usable]
+                found = self._fit(target, used, allowed)
+                if found is not None and _weight(found, weights) <= budget:
                     break
-                columns = list(_bits(once | twice))
-                last = {j for c in columns for j in rows_at[c]}
-            cover = once | twice
-            for j in last:
-                # The last row: it leaves nothing touched once, so every column must cancel.
-                if cost_of[j] != spare or j in chosen:
-                    continue
-                if once & ~touches[j] or touches[j] & ~cover:
-                    continue
-                grown = chosen | {j}
-                if grown in seen:
-                    continue
-                seen.add(grown)
-                found = self._solve(target, sorted(grown), 0, weights, cover)
-                if found is not None:
-                    break
-            if found is not None:
+                found = None
+            if found is None:
                 break
-            for c in columns if spare > 1 else ():  # otherwise only a last row fits
-                for j in rows_at[c]:
-                    cost = cost_of[j]
-                    if cost >= spare or j in chosen:
-                        continue
-                    grown = chosen | {j}
-                    if grown in seen:
-                        continue
-                    seen.add(grown)
-                    # The pivot is counted in `cost`: no other vector is non-zero there.
-                    row = touches[j]
-                    stack.append((grown, (once ^ row) & ~twice, twice | (once & row), spent + cost))
-        # Internal consistency: the vector was recomputed on every column it has.
-        assert found is None or sum(weights[c] for c in found) <= budget, "over the budget"
-        return found
+            best, budget = found, _weight(found, weights) - 1
+        return best
 
-    def _solve(
-        self, target: Row, chosen: list[int], spare: int, weights: list[int], cover_bits: int
-    ) -> dict[int, Fraction] | None:
-        """Weights y for the chosen rows leaving at most `spare` organisations non-zero outside
-        their pivots, as the resulting vector; None if there are none."""
-        rows = [self._rows[j] for j in chosen]
-        cover = list(_bits(cover_bits))
-        if spare == 0:
-            y = _solve_every(
-                ([row.get(c, 0) for row in rows] + [target.get(c, 0)] for c in cover), len(rows)
-            )
-        else:
-            # Each column asks target[c] + sum y_j row_j[c] = 0; columns asking the same thing
-            # are one equation, weighing what its columns weigh together.
-            equations: Counter[tuple[int, ...]] = Counter()
-            for c in cover:
-                equation = _direction((target.get(c, 0), *(row.get(c, 0) for row in rows)))
-                equations[equation] += weights[c]
-            # A column no chosen row touches stays non-zero: the equation 1 = 0.
-            spare -= equations.pop((1, *(0 for _ in rows)), 0)
-            if spare < 0:
-                return None
-            size = len(chosen) + 1
-            basis = [[int(i == k) for i in range(size)] for k in range(size)]
-            point = _point_missing_few(list(equations.items()), basis, spare)
-            y = None if point is None else [Fraction(x, point[0]) for x in point[1:]]
+    def _fit(self, target: Row, used: list[int], allowed: frozenset[int]) -> Vector | None:
+        """target + a combination of the rows `used`, zero outside `allowed` and target's own
+        pivot, if there is one: solved exactly."""
+        rows = [self._rows[j] for j in used]
+        columns = set(target).union(*rows)
+        own = {c for c in target if c in self._pivot_row}  # the homogeneous case: row + rows
+        equations = (
+            [row.get(c, 0) for row in rows] + [target.get(c, 0)]
+            for c in columns
+            if c not in allowed and c not in own
+        )
+        y = _solve_every(equations, len(rows))
         if y is None:
             return None
-        vector: dict[int, Fraction] = {}
-        # Every column of the vectors used, not only those in play, so that a mistake in the
-        # bookkeeping shows in the budget check rather than in a wrong answer.
-        for c in _bits(_mask(target) | cover_bits | _mask(c for row in rows for c in row)):
+        vector: Vector = {}
+        for c in columns:
             value = target.get(c, 0) + sum(
                 (w * row.get(c, 0) for w, row in zip(y, rows, strict=True)), Fraction(0)
             )
@@ -437,21 +366,149 @@ class Disclosure(Generic[H]):
         return vector
 
 
+class _NullRows:
+    """The rows of a null-space basis K of the recorded figures, one per class, restricted to the
+    classes light enough to be in a support (at most `budget` organisations).
+
+    With the recorded rows in reduced echelon form, K has one column per non-pivot class k: the
+    row of a non-pivot class k is the unit vector e_k, the row of a pivot class is minus its
+    basis row outside the pivot (up to a factor, which spans ignore). A vector with support T is
+    in target + span exactly when its entries weight the rows of K for T into the syndrome of
+    target (for a reduced target, the target itself): so a small support is a small set of rows
+    of K spanning a given vector, looked for with hashing below rather than by trying rows of
+    the span.
+    """
+
+    __slots__ = ("weights", "rows", "at", "by_direction")
+
+    def __init__(self, weights: list[int], rows: dict[int, Row]) -> None:
+        self.weights = weights
+        self.rows = {c: _canonical(vector) for c, vector in rows.items()}
+        self.at: dict[int, list[int]] = {}
+        self.by_direction: dict[Key, list[int]] = {}
+        for c, vector in self.rows.items():
+            for k in vector:
+                self.at.setdefault(k, []).append(c)
+            self.by_direction.setdefault(frozenset(vector.items()), []).append(c)
+
+    @classmethod
+    def of(cls, state: "Disclosure", budget: int) -> "_NullRows":
+        weights = state._weights()
+        rows: dict[int, Row] = {}
+        for row, pivot in zip(state._rows, state._pivots, strict=True):
+            if weights[pivot] <= budget:
+                rows[pivot] = {c: value for c, value in row.items() if c != pivot}
+        for c, weight in enumerate(weights):
+            if weight <= budget and c not in state._pivot_row:
+                rows[c] = {c: 1}
+        return cls(weights, rows)
+
+    def sets_spanning(
+        self, target: Row, room: int, exclude: Iterable[int]
+    ) -> Iterable[tuple[int, ...]]:
+        """Sets of classes weighing at most `room` whose rows may span `target`: every smallest
+        (by inclusion) set that does is among them; the caller checks each exactly."""
+        excluded = frozenset(exclude)
+        for c in self.by_direction.get(frozenset(_canonical(target).items()), ()):
+            if c not in excluded and self.weights[c] <= room:
+                yield (c,)
+        yield from self._grow(target, {}, (), room, excluded)
+
+    def _grow(
+        self,
+        target: Row,
+        moved: dict[int, Row],
+        chosen: tuple[int, ...],
+        room: int,
+        excluded: frozenset[int],
+    ) -> Iterable[tuple[int, ...]]:
+        """Sets chosen + two or more classes spanning `target` in the quotient by the rows of
+        `chosen` (`moved` holds the rows that quotient changed; the others are as they were).
+
+        Some class of such a set is non-zero where the target is: take the column of the target
+        that the fewest rows touch. Two more: y, z span the target exactly when, in the quotient
+        by the target too, their rows are parallel (or one is zero: a smaller set, found
+        elsewhere); so y touches the column, and z is looked up by direction among the rows the
+        quotients left alone, the rows they changed and the other rows touching the column. More:
+        branch on the rows touching the column, and go on in the quotient by the row chosen.
+        """
+        weights, at = self.weights, self.at
+        column = min(target, key=lambda k: len(at.get(k, ())))
+        touching = [c for c in at.get(column, ()) if c not in moved and c not in excluded]
+        touching += [c for c, row in moved.items() if column in row and c not in excluded]
+        touching = [c for c in touching if c not in chosen and weights[c] < room]
+        if room >= 2:
+            rest: dict[Key, list[int]] = {}  # rows the quotients changed, not touching the column
+            for z, row in moved.items():
+                if column not in row and row and z not in excluded and weights[z] < room:
+                    rest.setdefault(frozenset(row.items()), []).append(z)
+            seen: dict[Key, list[int]] = {}
+            for y in touching:
+                row = _reduce_at(moved.get(y, self.rows[y]), column, target)
+                if not row:
+                    continue
+                direction = frozenset(row.items())
+                room_left = room - weights[y]
+                for z in self.by_direction.get(direction, ()):
+                    # z left alone by every quotient (a row touching the column would
+                    # still have it, so it cannot share this direction)
+                    if weights[z] <= room_left and z not in moved and z not in excluded:
+                        yield (*chosen, y, z)
+                for z in rest.get(direction, ()):
+                    if weights[z] <= room_left and z not in chosen:
+                        yield (*chosen, y, z)
+                for z in seen.get(direction, ()):
+                    if weights[z] <= room_left:
+                        yield (*chosen, y, z)
+                seen.setdefault(direction, []).append(y)
+        if room >= 3:
+            for x in touching:
+                if weights[x] > room - 2:
+                    continue
+                row = moved.get(x, self.rows[x])
+                pivot = min(row, key=lambda k: len(at.get(k, ())))
+                left = _reduce_at(target, pivot, row)
+                if left:  # otherwise chosen + x spans target: found as a pair already
+                    yield from self._grow(
+                        left,
+                        self._quotient(moved, pivot, row),
+                        (*chosen, x),
+                        room - weights[x],
+                        excluded,
+                    )
+
+    def _quotient(self, moved: dict[int, Row], column: int, by: Row) -> dict[int, Row]:
+        """The changed rows after also eliminating `column` with `by`."""
+        after = {c: _reduce_at(vector, column, by) for c, vector in moved.items()}
+        for c in self.at.get(column, ()):
+            if c not in moved:
+                after[c] = _reduce_at(self.rows[c], column, by)
+        return after
+
+
 # -- exact helpers -----------------------------------------------------------------------------
 
 
-def _mask(columns: Iterable[int]) -> int:
-    bits = 0
-    for c in columns:
-        bits |= 1 << c
-    return bits
+def _weight(vector: Iterable[int], weights: list[int]) -> int:
+    return sum(weights[c] for c in vector)
 
 
-def _bits(mask: int) -> Iterable[int]:
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+def _canonical(vector: Row) -> Row:
+    """The multiple of a sparse integer vector with coprime entries, the first one positive: one
+    representative of its direction, so that parallel vectors have equal items."""
+    if not vector:
+        return vector
+    divisor = math.gcd(*vector.values())
+    if vector[min(vector)] < 0:
+        divisor = -divisor
+    return vector if divisor == 1 else {c: value // divisor for c, value in vector.items()}
+
+
+def _reduce_at(vector: Row, column: int, by: Row) -> Row:
+    """`vector` with `column` eliminated by `by` (an integer combination, made primitive)."""
+    if column not in vector:
+        return vector
+    return _canonical(_eliminate(vector, column, by))
 
 
 def _solve_every(equations: Iterable[list[int]], unknowns: int) -> list[Fraction] | None:
@@ -494,7 +551,7 @@ def _eliminate(row: Row, column: int, by: Row) -> Row:
     """An integer multiple of `row` minus one of `by`, zero at `column`."""
     common = math.gcd(by[column], row[column])
     scale, times = by[column] // common, row[column] // common
-    result = {c: scale * value for c, value in row.items()}
+    result = dict(row) if scale == 1 else {c: scale * value for c, value in row.items()}
     for c, value in by.items():
         entry = result.get(c, 0) - times * value
         if entry:
@@ -502,61 +559,3 @@ def _eliminate(row: Row, column: int, by: Row) -> Row:
         else:
             result.pop(c, None)
     return result
-
-
-def _direction(vector: tuple[int, ...]) -> tuple[int, ...]:
-    """One representative of the non-zero multiples of an integer vector."""
-    divisor = math.gcd(*vector)
-    lead = next(value for value in vector if value)
-    if lead < 0:
-        divisor = -divisor
-    return tuple(value // divisor for value in vector)
-
-
-def _point_missing_few(
-    equations: list[tuple[tuple[int, ...], int]], basis: list[list[int]], spare: int
-) -> list[int] | None:
-    """A vector z of span(basis) with z[0] != 0 where the equations e.z = 0 that fail weigh at
-    most `spare` in all, or None. Integer vectors throughout (z[0] stands for the constant 1).
-
-    An equation heavier than what is left must hold; otherwise, if those still in play weigh
-    more than what is left, one of a first few of them weighing more than that must hold: impose
-    each in turn. Each step loses a dimension, so the depth is at most the number of unknowns.
-    """
-    if not any(vector[0] for vector in basis):
-        return None
-    active: list[tuple[tuple[int, ...], int, list[int]]] = []
-    for equation, weight in equations:
-        slopes = [sum(a * x for a, x in zip(equation, vector, strict=True)) for vector in basis]
-        if any(slopes):  # otherwise it holds on the whole subspace
-            active.append((equation, weight, slopes))
-    if sum(weight for _, weight, _ in active) <= spare:
-        return next(vector for vector in basis if vector[0])
-    choices = [item for item in active if item[1] > spare][:1]
-    if not choices:
-        total = 0
-        for item in active:
-            choices.append(item)
-            total += item[1]
-            if total > spare:
-                break
-    remaining = [(equation, weight) for equation, weight, _ in active]
-    for _, _, slopes in choices:
-        pivot = next(k for k, slope in enumerate(slopes) if slope)
-        along = basis[pivot]
-        narrowed = [
-            _primitive_vector(
-                [slopes[pivot] * x - slopes[k] * y for x, y in zip(vector, along, strict=True)]
-            )
-            for k, vector in enumerate(basis)
-            if k != pivot
-        ]
-        found = _point_missing_few(remaining, narrowed, spare)
-        if found is not None:
-            return found
-    return None
-
-
-def _primitive_vector(vector: list[int]) -> list[int]:
-    divisor = math.gcd(*vector)
-    return vector if divisor <= 1 else [x // divisor for x in vector]
