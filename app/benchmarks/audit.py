@@ -3,8 +3,9 @@
 The model. For one statement of one year, programme and statement set, each published benchmark
 figure is a total over a set of organisations (count × average): a 0/1 row over the organisations.
 Everything published that year (every version of every group ever shown) is one matrix M, whose
-rows a reader may combine with any rational weights; a reader that is an organisation also knows
-its own figure, the unit row e_r. A combination *isolates* a set S when it is non-zero and involves
+rows a reader may combine with any rational weights (every figure is assumed known to every
+reader: figures get passed around); a reader that is an organisation also knows its own figure,
+the unit row e_r. A combination *isolates* a set S when it is non-zero and involves
 only organisations of S. Rule 7: no reader isolates fewer than `minimum` (m) organisations other
 than itself.
 
@@ -18,21 +19,28 @@ of the row space has a support of at least m + 1 organisations ("a reader inside
 4 in all"). In particular a group republished alone needs m + 1 new organisations, not m.
 
 Classes. Organisations whose columns of M are equal form a class. Every row-space vector is
-constant on a class, so a support is a union of classes and its size is the sum of their sizes;
-the work is done on one column per class, weighted by its size. Equivalently, with a null-space
-basis K of M, a set T of classes is the support of a row-space vector exactly when the rows of K
-for T are linearly dependent: one class of m + 1 or more organisations never takes part.
-
-Finding a small support. The published rows are kept in reduced echelon form over the classes
-(primitive integer rows, fraction-free). A row-space vector is fixed by its values on the pivot
-columns, so a vector of weight <= m combines at most m basis rows; the search adds them one at a
-time, always one that can cancel a column that would otherwise stay non-zero, and solves for the
-weights exactly with Fractions. Rows are few compared with organisations, so K is never built.
+constant on a class, so a support is a union of classes and its size is the sum of their sizes:
+the work is done on one column per class, weighted by its size, and a class of more than m
+organisations never takes part.
 
 New figures. Publishing a row c on top of rows P creates a new small support exactly when the
 coset c + rowspace(P) holds a vector of weight <= m (each new vector is a multiple of one of
 them). The test is the same whether or not P is itself safe, so a base made unsafe by a change of
 setting does not block the audit: candidates are judged by what they add.
+
+Finding a small support. The recorded rows are kept in reduced echelon form over the classes
+(primitive integer rows, fraction-free), which gives a null-space basis K for nothing: one column
+per non-pivot class k; the row of a non-pivot class is e_k, the row of a pivot class its basis
+row outside the pivot (up to a factor, which spans ignore). A vector v lies in c + rowspace
+exactly when vK = cK, so a support T is a set of rows of K whose span holds cK, the syndrome (for
+a reduced c, c itself). Rows are not tried in combination: one row holds the syndrome when it has
+its direction (a hash lookup); two rows y, z when they are parallel in the quotient by the
+syndrome, and a row that quotient leaves alone keeps its direction, so only the rows touching
+the eliminated column are worked out and looked up; with more rows, one of them touches the
+syndrome's least-touched column: branch on those and go on in the quotient by its row. For
+m = 3 that is about (rows touching a column)² × (row length) integer operations per candidate,
+whatever the history. Each proposed set is then solved exactly (Fractions) and the vector
+recomputed on every column decides.
 """
 
 import math
@@ -119,7 +127,8 @@ class Disclosure(Generic[H]):
     """What the figures published so far let readers work out, kept up to date one group at a time.
 
     `offer` decides one candidate against everything recorded (published or accepted) and records
-    it when safe, in time proportional to the rows it touches rather than the whole history.
+    it when safe: one reduction against the echelon form, never a fresh elimination of the
+    history. `witness` asks without recording; `record` adds what is public whatever it shows.
     """
 
     def __init__(self, published: Iterable[Iterable[H]] = (), *, minimum: int = 3) -> None:
@@ -176,7 +185,7 @@ class Disclosure(Generic[H]):
     def smallest_isolated(self) -> frozenset[H] | None:
         """A smallest support (at most `minimum` organisations) of a non-zero combination of
         everything recorded, or None when it is safe for every reader."""
-        null = _NullRows.of(self, self.minimum)
+        null = _NullRows(self, self.minimum)
         best: Vector | None = None
         # A non-zero combination, scaled so that its first basis row has weight 1, is that row
         # plus later rows: its support is that row's pivot and classes whose null-space rows
@@ -186,7 +195,7 @@ class Disclosure(Generic[H]):
             if null.weights[pivot] > budget:
                 continue
             earlier = frozenset(self._pivots[: index + 1])
-            own = null.rows[pivot]
+            own = null.row(pivot)
 
             def spanning(room: int, own: Row = own, earlier: frozenset[int] = earlier):
                 return null.sets_spanning(own, room, earlier) if own else [()]
@@ -265,10 +274,16 @@ class Disclosure(Generic[H]):
 
     def _reduce(self, row: Row) -> Row:
         """`row` minus its part in the recorded span: zero at every pivot (empty if in the span)."""
-        reduced = dict(row)
-        # A basis row is zero at every other pivot, so removing one pivot brings back no other.
-        for column in [c for c in row if c in self._pivot_row]:
-            reduced = _eliminate(reduced, column, self._rows[self._pivot_row[column]])
+        # A basis row is zero at every other pivot, so each pivot of `row` is removed by its own
+        # row with the coefficient read off `row` itself: one pass, scaled to stay in integers.
+        basis = [(c, self._rows[self._pivot_row[c]]) for c in row if c in self._pivot_row]
+        scale = math.lcm(*(by[c] for c, by in basis)) if basis else 1
+        reduced = {c: scale * value for c, value in row.items()}
+        for c, by in basis:
+            times = scale * row[c] // by[c]
+            for k, value in by.items():
+                reduced[k] = reduced.get(k, 0) - times * value
+        reduced = {c: value for c, value in reduced.items() if value}
         return _primitive(reduced) if reduced else reduced
 
     def _add(self, reduced: Row) -> None:
@@ -296,7 +311,7 @@ class Disclosure(Generic[H]):
     def _smallest_in_coset(self, row: Row, reduced: Row) -> Vector | None:
         """A vector of least weight, at most `minimum`, in row + the recorded span (`reduced` is
         row less its part in the span)."""
-        null = _NullRows.of(self, self.minimum)
+        null = _NullRows(self, self.minimum)
         best: Vector | None = None
         budget = self.minimum
         if _weight(row, null.weights) <= budget:  # a small group gives itself away
@@ -367,41 +382,63 @@ class Disclosure(Generic[H]):
 
 
 class _NullRows:
-    """The rows of a null-space basis K of the recorded figures, one per class, restricted to the
-    classes light enough to be in a support (at most `budget` organisations).
+    """The rows of the null-space basis K (see the module's notes) for the classes light enough
+    to be in a support, each in one canonical direction, worked out when first asked for.
 
-    With the recorded rows in reduced echelon form, K has one column per non-pivot class k: the
-    row of a non-pivot class k is the unit vector e_k, the row of a pivot class is minus its
-    basis row outside the pivot (up to a factor, which spans ignore). A vector with support T is
-    in target + span exactly when its entries weight the rows of K for T into the syndrome of
-    target (for a reduced target, the target itself): so a small support is a small set of rows
-    of K spanning a given vector, looked for with hashing below rather than by trying rows of
-    the span.
+    Rows are found by direction through their shape (how many columns, and the sum of their
+    column numbers), which costs no arithmetic to index; rows of one shape are then compared in
+    full. Valid until the state changes.
     """
 
-    __slots__ = ("weights", "rows", "at", "by_direction")
+    __slots__ = ("weights", "_budget", "_state", "_rows", "_at", "_by_shape")
 
-    def __init__(self, weights: list[int], rows: dict[int, Row]) -> None:
-        self.weights = weights
-        self.rows = {c: _canonical(vector) for c, vector in rows.items()}
-        self.at: dict[int, list[int]] = {}
-        self.by_direction: dict[Key, list[int]] = {}
-        for c, vector in self.rows.items():
-            for k in vector:
-                self.at.setdefault(k, []).append(c)
-            self.by_direction.setdefault(frozenset(vector.items()), []).append(c)
-
-    @classmethod
-    def of(cls, state: "Disclosure", budget: int) -> "_NullRows":
-        weights = state._weights()
-        rows: dict[int, Row] = {}
+    def __init__(self, state: "Disclosure", budget: int) -> None:
+        self.weights = weights = state._weights()
+        self._budget = budget
+        self._state = state
+        self._rows: dict[int, Row] = {}
+        self._at: dict[int, list[int]] = {}
+        self._by_shape: dict[tuple[int, int], list[int]] = {}
         for row, pivot in zip(state._rows, state._pivots, strict=True):
             if weights[pivot] <= budget:
-                rows[pivot] = {c: value for c, value in row.items() if c != pivot}
+                self._by_shape.setdefault((len(row) - 1, sum(row) - pivot), []).append(pivot)
         for c, weight in enumerate(weights):
             if weight <= budget and c not in state._pivot_row:
-                rows[c] = {c: 1}
-        return cls(weights, rows)
+                self._by_shape.setdefault((1, c), []).append(c)
+
+    def row(self, c: int) -> Row:
+        """The row of K for class c: e_c, or its basis row outside the pivot."""
+        found = self._rows.get(c)
+        if found is None:
+            index = self._state._pivot_row.get(c)
+            if index is None:
+                found = {c: 1}
+            else:
+                basis = self._state._rows[index]
+                found = _canonical({k: value for k, value in basis.items() if k != c})
+            self._rows[c] = found
+        return found
+
+    def at(self, column: int) -> list[int]:
+        """The light classes whose rows of K touch a column (a non-pivot class)."""
+        found = self._at.get(column)
+        if found is None:
+            pivots, budget = self._state._pivots, self._budget
+            found = [pivots[j] for j in self._state._rows_at[column]]
+            found = [c for c in found if self.weights[c] <= budget]
+            if self.weights[column] <= budget:
+                found.append(column)
+            self._at[column] = found
+        return found
+
+    def degree(self, column: int) -> int:
+        """How many rows of K touch a column, light or not: cheap, to choose columns by."""
+        return len(self._state._rows_at[column]) + 1
+
+    def same_direction(self, vector: Row) -> list[int]:
+        """The light classes whose rows of K are multiples of a canonical `vector`."""
+        shape = (len(vector), sum(vector))
+        return [c for c in self._by_shape.get(shape, ()) if self.row(c) == vector]
 
     def sets_spanning(
         self, target: Row, room: int, exclude: Iterable[int]
@@ -409,7 +446,7 @@ class _NullRows:
         """Sets of classes weighing at most `room` whose rows may span `target`: every smallest
         (by inclusion) set that does is among them; the caller checks each exactly."""
         excluded = frozenset(exclude)
-        for c in self.by_direction.get(frozenset(_canonical(target).items()), ()):
+        for c in self.same_direction(_canonical(target)):
             if c not in excluded and self.weights[c] <= room:
                 yield (c,)
         yield from self._grow(target, {}, (), room, excluded)
@@ -432,11 +469,13 @@ class _NullRows:
         quotients left alone, the rows they changed and the other rows touching the column. More:
         branch on the rows touching the column, and go on in the quotient by the row chosen.
         """
-        weights, at = self.weights, self.at
-        column = min(target, key=lambda k: len(at.get(k, ())))
-        touching = [c for c in at.get(column, ()) if c not in moved and c not in excluded]
-        touching += [c for c, row in moved.items() if column in row and c not in excluded]
-        touching = [c for c in touching if c not in chosen and weights[c] < room]
+        weights = self.weights
+        column = min(target, key=self.degree)
+        touching = [c for c in self.at(column) if c not in moved]
+        touching += [c for c, row in moved.items() if column in row]
+        touching = [
+            c for c in touching if c not in excluded and c not in chosen and weights[c] < room
+        ]
         if room >= 2:
             rest: dict[Key, list[int]] = {}  # rows the quotients changed, not touching the column
             for z, row in moved.items():
@@ -444,18 +483,18 @@ class _NullRows:
                     rest.setdefault(frozenset(row.items()), []).append(z)
             seen: dict[Key, list[int]] = {}
             for y in touching:
-                row = _reduce_at(moved.get(y, self.rows[y]), column, target)
+                row = _reduce_at(moved[y] if y in moved else self.row(y), column, target)
                 if not row:
                     continue
                 direction = frozenset(row.items())
                 room_left = room - weights[y]
-                for z in self.by_direction.get(direction, ()):
-                    # z left alone by every quotient (a row touching the column would
-                    # still have it, so it cannot share this direction)
+                # Rows left alone by every quotient (one touching the column would still have it,
+                # so it cannot share this direction).
+                for z in self.same_direction(row):
                     if weights[z] <= room_left and z not in moved and z not in excluded:
                         yield (*chosen, y, z)
                 for z in rest.get(direction, ()):
-                    if weights[z] <= room_left and z not in chosen:
+                    if weights[z] <= room_left:
                         yield (*chosen, y, z)
                 for z in seen.get(direction, ()):
                     if weights[z] <= room_left:
@@ -465,8 +504,8 @@ class _NullRows:
             for x in touching:
                 if weights[x] > room - 2:
                     continue
-                row = moved.get(x, self.rows[x])
-                pivot = min(row, key=lambda k: len(at.get(k, ())))
+                row = moved[x] if x in moved else self.row(x)
+                pivot = min(row, key=self.degree)
                 left = _reduce_at(target, pivot, row)
                 if left:  # otherwise chosen + x spans target: found as a pair already
                     yield from self._grow(
@@ -480,9 +519,9 @@ class _NullRows:
     def _quotient(self, moved: dict[int, Row], column: int, by: Row) -> dict[int, Row]:
         """The changed rows after also eliminating `column` with `by`."""
         after = {c: _reduce_at(vector, column, by) for c, vector in moved.items()}
-        for c in self.at.get(column, ()):
+        for c in self.at(column):
             if c not in moved:
-                after[c] = _reduce_at(self.rows[c], column, by)
+                after[c] = _reduce_at(self.row(c), column, by)
         return after
 
 
