@@ -260,6 +260,76 @@ def test_a_combination_is_found_when_the_first_row_tried_cancels_every_column_bu
     assert len(isolated) == 3
 
 
+# Each found by breaking one step of the search and looking for a case where the broken copy
+# answers differently (small random cases rarely reach these steps); the expected answers come
+# from the oracle.
+SEARCH_PATHS = {
+    "a partner changed by an earlier quotient": (
+        3,
+        [
+            {0, 2, 5, 6, 7, 8, 10, 11, 12},
+            {3, 4, 5, 6, 7, 12},
+            {0, 2, 6, 7},
+            {1, 2, 3, 5, 6, 7, 8, 10},
+            {0, 1, 2, 5, 6, 7, 9, 11, 12},
+        ],
+        {4, 8, 10, 11},
+    ),
+    "two rows touching the same column": (
+        3,
+        [{0, 1, 7, 8, 10}, {0, 1, 4, 8, 9, 10}, {0, 4, 5}, {1, 6, 9, 10}, {4, 5, 6, 10}, {5, 8, 9}],
+        {0, 4, 5, 7, 9},
+    ),
+    "the second of the rows touching a column": (
+        4,
+        [{2, 5, 8, 11}, {4, 9, 11}, {1, 2, 6}],
+        {1, 4, 5, 8, 11},
+    ),
+    "rows changed by an earlier quotient": (
+        4,
+        [
+            {0, 2, 3, 8, 9, 12, 13},
+            {3, 8, 11, 12, 13},
+            {3, 4, 6, 7, 12, 13},
+            {6, 8, 12},
+            {0, 3, 8, 9, 11, 12, 13},
+        ],
+        {0, 2, 3, 4, 7, 8, 11, 12},
+    ),
+    "a changed row touching the column": (
+        4,
+        [{3, 5, 9, 10}, {5, 8}, {1, 2, 3, 5, 9}, {0, 1, 3, 8, 9, 10}],
+        {0, 1, 2, 5, 9, 10},
+    ),
+    "a basis row whose pivot is not 1": (
+        3,
+        [{6, 7, 9}, {4, 7, 9, 10}, {6, 8, 9}, {4, 6, 7, 10}],
+        {4, 7, 8, 9, 10},
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("minimum", "published", "candidate"), SEARCH_PATHS.values(), ids=list(SEARCH_PATHS)
+)
+def test_each_step_of_the_search_is_needed_and_right(minimum, published, candidate):
+    published, candidate = [frozenset(g) for g in published], frozenset(candidate)
+    universe = sorted(set().union(candidate, *published))
+    new = new_supports(published, [*published, candidate], universe, minimum)
+    old = small_supports(published, universe, minimum)
+    state = Disclosure(published, minimum=minimum)
+
+    isolated = state.witness(candidate)
+    already = state.smallest_isolated()
+
+    assert (isolated is None) == (not new)
+    if new:
+        assert isolated in new and len(isolated) == min(map(len, new))
+    assert (already is None) == (not old)
+    if old:
+        assert already in old and len(already) == min(map(len, old))
+
+
 def test_an_unsafe_base_is_not_a_reason_to_withhold_what_adds_nothing_new():
     # A 3-organisation group shown under an older setting stays public; a 7-organisation group
     # over it adds only combinations on 4 or 7 organisations, but 4 with it adds d alone.
