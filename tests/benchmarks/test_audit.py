@@ -241,9 +241,9 @@ def test_a_weighted_combination_is_found_not_only_differences():
 
 
 def test_a_combination_is_found_when_the_first_row_tried_cancels_every_column_but_wrongly():
-    # Found by comparing the search with a copy that stops once its rows cover every column: the
-    # rows first tried cover all of the candidate, with weights that cannot all cancel at once,
-    # and only a further row brings the combination down to three organisations.
+    # Found against an earlier row-by-row search that stopped once its rows covered every column:
+    # the rows covering the candidate cannot cancel it with any weights, and only a further row
+    # brings the combination down to three organisations.
     published = [
         frozenset({0, 1, 3, 4, 5, 6, 8, 9}),
         frozenset({2, 3, 4, 5, 7, 8}),
