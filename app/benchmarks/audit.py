@@ -172,7 +172,8 @@ class Disclosure(Generic[H]):
         return the organisations it would have isolated."""
         row, log = self._split(group)
         reduced = self._reduce(row)
-        if not reduced:  # already in the span: no split happened, nothing new to record
+        if not reduced:  # already in the span (so constant on every class: nothing was split)
+            self._undo(log)
             return None
         found = self._smallest_in_coset(row, reduced)
         if found is not None:
