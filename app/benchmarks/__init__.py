@@ -1,0 +1,1 @@
+"""Benchmarks: the groups an organisation is compared with, their figures and the audit."""
