@@ -10,8 +10,8 @@ import uvicorn
 from fastapi import BackgroundTasks, FastAPI
 from fastapi.testclient import TestClient
 
-from app.email.service import send_email_later
 from app.core.middleware import SecurityMiddleware
+from app.email.service import send_email_later
 
 RECIPIENT = "lead@riverside.example.org"
 
