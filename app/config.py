@@ -36,12 +36,19 @@ class Settings(BaseSettings):
     assets_dir: Path = ROOT / "frontend" / "dist"
     base_url: str = "http://127.0.0.1:8000"
 
+    # Counted in the database (app.ratelimit), so every instance on one database shares them.
     rate_limits: Literal["on", "off"] = "on"
-    sign_in_attempts_per_account: int = 5
-    sign_in_attempts_per_address: int = 20
-    sign_in_window_seconds: int = 15 * 60
+    # Failed sign-ins per (account, address) and per address before each further attempt from
+    # there must wait SIGN_IN_DELAY_SECONDS, then twice that, and so on up to the window.
+    sign_in_attempts_per_account: int = Field(default=5, ge=1)
+    sign_in_attempts_per_address: int = Field(default=20, ge=1)
+    sign_in_window_seconds: int = Field(default=15 * 60, ge=1)
+    sign_in_delay_seconds: int = Field(default=5, ge=1)
     # A whole organisation may answer from behind one address, so this is a ceiling, not a quota.
-    submissions_per_link_per_minute: int = 600
+    submissions_per_link_per_minute: int = Field(default=600, ge=1)
+    # Refused submissions (bad ratings) count per address, not against the link.
+    refused_submissions_per_address_per_minute: int = Field(default=120, ge=1)
+    registrations_per_address_per_hour: int = Field(default=10, ge=1)
 
     # Email (PRODUCT.md §6): SMTP when SMTP_HOST is set, otherwise .eml files in OUTBOX_DIR.
     smtp_host: str | None = None

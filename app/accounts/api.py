@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.accounts.deps import client_address
 from app.accounts.schemas import ErrorDetail, Registration, RegistrationPublic, Token
 from app.accounts.service import ACCESS_TOKEN, issue_token, register_organisation, sign_in
+from app.core.routing import client_address
 from app.db import SessionDep
 
 router = APIRouter(prefix="/auth", tags=["accounts"])

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.accounts.deps import SESSION_COOKIE, OptionalUser, ShowsPageUser, client_address
+from app.accounts.deps import SESSION_COOKIE, OptionalUser, ShowsPageUser
 from app.accounts.models import User
 from app.accounts.schemas import NO_PARTNERSHIP, RegisterForm, SignInForm
 from app.accounts.service import (
@@ -18,7 +18,7 @@ from app.accounts.service import (
 )
 from app.config import get_settings
 from app.core.forms import read_form
-from app.core.routing import FormDep, page_router, redirect
+from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
 from app.errors import DomainError

@@ -5,16 +5,15 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import ratelimit
 from app.accounts.models import Organisation, User
 from app.config import get_settings
 from app.errors import Conflict, Invalid, TooManyAttempts
-from app.ratelimit import limiter
 from app.security import (
     InvalidToken,
     create_token,
     decode_token,
     hash_password,
-    keyed_hash,
     verify_password,
 )
 from app.vocabulary import Role
@@ -148,33 +147,58 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
 
 
 def _sign_in_keys(email: str, address: str) -> tuple[str, str]:
-    # Hashed so the limiter's memory holds no email address.
-    return (
-        "sign-in:account:" + keyed_hash(normalise_email(email)),
-        "sign-in:address:" + keyed_hash(address),
-    )
+    # The limiter stores keyed hashes of these, never the email or address themselves.
+    return f"sign-in:pair:{normalise_email(email)}\n{address}", f"sign-in:address:{address}"
+
+
+def _wait_left(counted: ratelimit.Count, limit: int) -> int:
+    """Seconds this attempt comes too early by, or 0 when it may go ahead.
+
+    The first `limit` attempts go ahead; after that each must come a delay after the one before,
+    and the delay doubles with every attempt (capped at the window): a growing delay, not a lock.
+    """
+    over = counted.count - limit
+    if over <= 0:
+        return 0
+    settings = get_settings()
+    delay = min(settings.sign_in_window_seconds, settings.sign_in_delay_seconds * 2 ** (over - 1))
+    left = counted.previous_at + delay - ratelimit.clock()
+    return max(0, int(left + 0.999))
 
 
 def sign_in(*, session: Session, email: str, password: str, address: str) -> User | None:
     """Check a sign-in attempt: the user, or None for wrong details (whichever detail it was).
 
-    Every attempt counts against the account and the address before the password is checked,
-    so a guesser learns nothing once the limit is reached; a success clears the account's count.
-    Raises TooManySignIns when either limit is used up.
+    Failures are limited per (account, address) and per address (issue 13, item 2), never per
+    account alone, so guessing from elsewhere cannot lock the owner out: a correct password
+    from an address that has not failed always goes ahead. Each attempt is counted before the
+    password is checked (so a burst of parallel guesses is counted too, and a guesser learns
+    nothing while refused); a success takes its attempt back from the address and clears the
+    (account, address) count, and so does a refusal. Raises TooManySignIns when an attempt comes
+    too early.
     """
     settings = get_settings()
+    if not settings.rate_limits_on:
+        return authenticate(session=session, email=email, password=password)
     window = settings.sign_in_window_seconds
-    account_key, address_key = _sign_in_keys(email, address)
+    pair_key, address_key = _sign_in_keys(email, address)
     limits = (
         (address_key, settings.sign_in_attempts_per_address),
-        (account_key, settings.sign_in_attempts_per_account),
+        (pair_key, settings.sign_in_attempts_per_account),
     )
+    counted: list[str] = []
     for key, limit in limits:
-        if not limiter.hit(key, limit=limit, window_seconds=window):
-            raise TooManySignIns(limiter.retry_after(key, window_seconds=window))
+        counted.append(key)
+        if wait := _wait_left(ratelimit.record(key, window_seconds=window), limit):
+            # Refused unchecked, so not counted (only checked failures make the delay grow);
+            # the wait is timed from this attempt, so hammering only puts it off.
+            for refused in counted:
+                ratelimit.forgive(refused)
+            raise TooManySignIns(wait)
     user = authenticate(session=session, email=email, password=password)
     if user is not None:
-        limiter.reset(account_key)
+        ratelimit.forgive(address_key)
+        ratelimit.reset(pair_key)
     return user
 
 
