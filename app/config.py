@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     refused_submissions_per_address_per_minute: int = Field(default=120, ge=1)
     registrations_per_address_per_hour: int = Field(default=10, ge=1)
 
+    # Bodies (JSON and forms) larger than this are refused with 413 before any route reads them.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
     # Email (PRODUCT.md §6): SMTP when SMTP_HOST is set, otherwise .eml files in OUTBOX_DIR.
     smtp_host: str | None = None
     smtp_port: int = Field(default=587, ge=1, le=65535)

@@ -11,6 +11,7 @@ from app.accounts import pages as accounts_pages
 from app.config import get_settings
 from app.core import health
 from app.core.errors import install_error_handlers
+from app.core.guard import RequestGuardMiddleware
 from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
@@ -52,6 +53,8 @@ def create_app() -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
+    # Added first, so it runs inside SecurityMiddleware: its refusals get the headers too.
+    app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(SecurityMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)
