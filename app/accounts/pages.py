@@ -89,7 +89,8 @@ def register(request: Request, session: SessionDep, data: FormDep) -> Response:
     if form is None:
         return _register_page(request, values, errors, status_code=422)
     try:
-        _, user = register_organisation(session=session, **form.model_dump())
+        _, user = register_organisation(session=session, **form.model_dump(),
+                                        address=client_address(request))
     except DomainError as error:
         return _register_page(
             request, values, {error.field or "email": error.message}, status_code=error.status

@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app import ratelimit
+from app.accounts.emails import EmailRefused, normalise_email
 from app.accounts.models import Organisation, User
 from app.config import get_settings
 from app.errors import Conflict, Invalid, TooManyAttempts
@@ -22,6 +23,7 @@ MIN_PASSWORD_LENGTH = 12
 SESSION_TOKEN = "session"  # the page cookie
 ACCESS_TOKEN = "access"  # the API bearer token
 EMAIL_IN_USE = "An account with this email address already exists"
+_REGISTRATION_WINDOW_SECONDS = 60 * 60
 
 
 class AccountError(Invalid):
@@ -40,28 +42,34 @@ class TooManySignIns(TooManyAttempts):
         super().__init__("Too many sign-in attempts. Try again later.", retry_after=retry_after)
 
 
+class TooManyRegistrations(TooManyAttempts):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many organisations have been registered from your network. "
+                         "Try again later.", retry_after=retry_after)
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str
     expires_in: int  # seconds
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def find_user_by_email(*, session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+    """The account of this address or of any way of writing it (app.accounts.emails)."""
+    try:
+        normal = normalise_email(email)
+    except EmailRefused:
+        return None  # no account can have an address that is refused
+    return session.exec(select(User).where(User.email == normal)).first()
 
 
 def _new_user(*, session: Session, email: str, password: str, role: str) -> User:
     if role not in tuple(Role):
         raise AccountError(f"Role must be one of {', '.join(Role)}")
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise AccountError(
-            "Enter an email address in the correct format, like name@example.org", field="email"
-        )
+    try:
+        email = normalise_email(email)
+    except EmailRefused as refused:
+        raise AccountError(str(refused), field="email") from refused
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password"
@@ -101,12 +109,20 @@ def register_organisation(
     programmes: list[str],
     email: str,
     password: str,
+    address: str,
 ) -> tuple[Organisation, User]:
     """Create an organisation and its first employer account together, or neither.
 
     The values are checked against the reference lists by the schemas (app.accounts.schemas)
     before they get here; this checks what only the database knows (the email is free).
+    Registrations are limited per address (TooManyRegistrations), counted before the email is
+    looked up, so that probing which addresses have accounts (the 409) is slow.
     """
+    settings = get_settings()
+    if refused := ratelimit.hit(f"register:{address}",
+                                limit=settings.registrations_per_address_per_hour,
+                                window_seconds=_REGISTRATION_WINDOW_SECONDS):
+        raise TooManyRegistrations(refused.retry_after(_REGISTRATION_WINDOW_SECONDS))
     user = _new_user(session=session, email=email, password=password, role=Role.EMPLOYER)
     organisation = add_organisation(
         session=session, name=name, employer_type=employer_type, region=region,
@@ -148,7 +164,11 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
 
 def _sign_in_keys(email: str, address: str) -> tuple[str, str]:
     # The limiter stores keyed hashes of these, never the email or address themselves.
-    return f"sign-in:pair:{normalise_email(email)}\n{address}", f"sign-in:address:{address}"
+    try:
+        account = normalise_email(email)
+    except EmailRefused:
+        account = email  # no such account: still counted, under what was typed
+    return f"sign-in:pair:{account}\n{address}", f"sign-in:address:{address}"
 
 
 def _wait_left(counted: ratelimit.Count, limit: int) -> int:

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-
 revision: str = '3b1d5e7a9c20'
 down_revision: str | None = 'f28da3019941'
 branch_labels: str | Sequence[str] | None = None
