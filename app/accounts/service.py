@@ -228,8 +228,9 @@ def issue_token(*, user: User, kind: str) -> IssuedToken:
     minutes = (
         settings.session_hours * 60 if kind == SESSION_TOKEN else settings.access_token_minutes
     )
-    extra = {"ver": user.session_version} if kind == SESSION_TOKEN else {}
-    token = create_token(subject=str(user.id), kind=kind, minutes=minutes, claims=extra)
+    # Both kinds carry the session version: signing out everywhere ends API tokens too.
+    token = create_token(subject=str(user.id), kind=kind, minutes=minutes,
+                         claims={"ver": user.session_version})
     return IssuedToken(token=token, expires_in=minutes * 60)
 
 
@@ -238,19 +239,20 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
     try:
         claims = decode_token(token, kind=kind)
         user_id = int(claims["sub"])
-        version = int(claims.get("ver", 0))
-    except (InvalidToken, ValueError, TypeError):
+        version = int(claims["ver"])
+    except (InvalidToken, KeyError, ValueError, TypeError):
         return None
     user = session.get(User, user_id)
     if user is None:
         return None
-    if kind == SESSION_TOKEN and version != user.session_version:
-        return None  # signed out since this session began
+    if version != user.session_version:
+        return None  # signed out everywhere (or the password changed) since it was issued
     return user
 
 
 def end_sessions(*, session: Session, user_id: int) -> None:
-    """Sign a user out everywhere: every page session issued until now stops working."""
+    """Sign a user out everywhere: every page session and API token issued until now stops
+    working."""
     user = session.get(User, user_id)
     if user is not None:
         user.session_version += 1
