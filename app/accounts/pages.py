@@ -17,6 +17,7 @@ from app.accounts.service import (
     sign_in,
 )
 from app.config import get_settings
+from app.core.csrf import rotate_csrf_token
 from app.core.forms import read_form
 from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
@@ -54,6 +55,7 @@ def start_session(response: Response, user: User) -> Response:
         samesite="lax",
         secure=get_settings().environment == "production",
     )
+    rotate_csrf_token(response)
     return response
 
 

@@ -1,13 +1,11 @@
 """Security headers and the CSRF cookie, as plain ASGI so the survey API stays fast."""
 
-import secrets
-
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
-from app.core.csrf import CSRF_COOKIE
+from app.core.csrf import CSRF_COOKIE, csrf_cookie, new_csrf_token
 from app.core.routing import is_api_path
 
 _PAGE_POLICY = (
@@ -39,7 +37,7 @@ class SecurityMiddleware:
         if is_page:
             existing = HTTPConnection(scope).cookies.get(CSRF_COOKIE)
             if not existing or len(existing) > 64:
-                existing = new_csrf = secrets.token_urlsafe(32)
+                existing = new_csrf = new_csrf_token()
             scope.setdefault("state", {})["csrf_token"] = existing
         production = get_settings().environment == "production"
 
@@ -61,11 +59,7 @@ class SecurityMiddleware:
                     # Nothing the service says is cached unless it says so (national results).
                     headers.setdefault("Cache-Control", "no-store")
                 if new_csrf:
-                    secure = "; Secure" if production else ""
-                    headers.append(
-                        "Set-Cookie",
-                        f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}",
-                    )
+                    headers.append("Set-Cookie", csrf_cookie(new_csrf))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -318,3 +318,46 @@ def test_past_the_limit_each_attempt_waits_a_delay_that_doubles(client, employer
     assert int(second_wait.headers["retry-after"]) == 2 * settings.sign_in_delay_seconds
     assert right_password_after_waiting.status_code == 200
     assert attempt().status_code == 401  # the success cleared the count: no wait now
+
+
+# Issue 13, item 11: the CSRF cookie is new after sign-in; a form from another site is refused
+
+
+def test_signing_in_rotates_the_csrf_token_so_one_known_before_is_worthless(client, employer):
+    before = csrf_token(client)
+
+    response = post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD},
+                         follow_redirects=False)
+    after = client.cookies.get("asye360_csrf")
+    with_old_token = client.post("/sign-out", data={"csrf_token": before})
+
+    assert response.status_code == 303
+    assert after and after != before
+    assert with_old_token.status_code == 403
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "https://evil.example"},
+    {"Origin": "http://testserver.evil.example"},
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},
+])
+def test_a_form_sent_from_another_site_is_refused_even_with_the_token(client, employer,
+                                                                      headers):
+    response = post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD},
+                         headers=headers, follow_redirects=False)
+
+    assert response.status_code == 403
+    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    {"Origin": "null"},
+    {},
+])
+def test_a_form_from_this_service_goes_through(client, employer, headers):
+    response = post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD},
+                         headers=headers, follow_redirects=False)
+
+    assert response.status_code == 303
