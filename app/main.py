@@ -49,7 +49,7 @@ def create_app() -> FastAPI:
         summary="The annual 360-degree organisational evaluation of ASYE programmes.",
         version="1.0.0",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by app.core.pages from frontend/dist, not from a CDN
         redoc_url=None,
         lifespan=lifespan,
     )
