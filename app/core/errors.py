@@ -85,6 +85,12 @@ _MALFORMED_BODY = {
 }
 
 
+_TOO_LARGE = {
+    "description": "The body is larger than MAX_BODY_BYTES (64 kB unless set otherwise)",
+    "content": _MALFORMED_BODY["content"],
+}
+
+
 def _document_errors(app: FastAPI) -> None:
     """Make the OpenAPI schema describe the error bodies the handlers above really send.
 
@@ -112,6 +118,7 @@ def _document_errors(app: FastAPI) -> None:
                     refused["schema"] = {"anyOf": [refused["schema"], validation_ref]}
                 if "requestBody" in operation:
                     responses.setdefault("400", _MALFORMED_BODY)
+                    responses.setdefault("413", _TOO_LARGE)
         app.openapi_schema = schema
         return schema
 
@@ -187,10 +194,18 @@ def server_error_response(request: Request, reference: str | None) -> Response:
         return HTMLResponse(_BARE_500_PAGE, status_code=500)
 
 
-def error_response(request: Request, status: int, message: str) -> Response:
-    """A refusal made before any route runs (app.core.guard): JSON or the GOV.UK error page."""
+def error_response(
+    request: Request, status: int, message: str, *, errors: list[dict[str, Any]] | None = None
+) -> Response:
+    """A refusal made before any route runs (app.core.guard): JSON or the GOV.UK error page.
+
+    A 422 carries `errors` too, as every other 422 does (the HTTPValidationError schema).
+    """
     if is_api_request(request):
-        return JSONResponse({"detail": message}, status_code=status)
+        body: dict[str, Any] = {"detail": message}
+        if errors is not None:
+            body["errors"] = errors
+        return JSONResponse(body, status_code=status)
     return _error_page(request, status, message, None)
 
 

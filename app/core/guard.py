@@ -83,6 +83,11 @@ def _query_has_control_character(query_string: bytes) -> bool:
     return any(has_control_character(part) for pair in pairs for part in pair)
 
 
+def _refuse_control_character(request: Request, where: str) -> Response:
+    errors = [{"loc": [where], "msg": CONTROL_CHARACTERS, "type": "control_character"}]
+    return error_response(request, 422, CONTROL_CHARACTERS, errors=errors)
+
+
 class _TooLarge(Exception):
     pass
 
@@ -96,10 +101,11 @@ class RequestGuardMiddleware:
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if has_control_character(scope["path"]) or _query_has_control_character(
-            scope.get("query_string", b"")
-        ):
-            await error_response(request, 422, CONTROL_CHARACTERS)(scope, receive, send)
+        if has_control_character(scope["path"]):
+            await _refuse_control_character(request, "path")(scope, receive, send)
+            return
+        if _query_has_control_character(scope.get("query_string", b"")):
+            await _refuse_control_character(request, "query")(scope, receive, send)
             return
         limit = get_settings().max_body_bytes
         try:
@@ -109,7 +115,7 @@ class RequestGuardMiddleware:
             await error_response(request, 413, message)(scope, receive, send)
             return
         if body and _body_has_control_character(body, request.headers.get("content-type", "")):
-            await error_response(request, 422, CONTROL_CHARACTERS)(scope, receive, send)
+            await _refuse_control_character(request, "body")(scope, receive, send)
             return
         await self._call_app(scope, self._replay(body, receive), send)
 
