@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
+from app import ratelimit
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.config import get_settings
@@ -31,6 +32,8 @@ from app.survey import pages as survey_pages
 
 __all__ = ["API_PREFIX", "create_app"]
 
+_STALE_COUNT_SECONDS = 24 * 60 * 60
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
@@ -39,6 +42,9 @@ async def lifespan(app: FastAPI):
     sets = get_statement_sets()
     with Session(get_engine()) as session:
         verify_used_sets(session=session, sets=sets)
+    # Counts older than any window are worth nothing; clearing them at start keeps the table
+    # small without a job of its own.
+    ratelimit.forget_expired(older_than_seconds=_STALE_COUNT_SECONDS)
     yield
 
 
