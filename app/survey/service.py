@@ -165,21 +165,21 @@ def submit_response(
     """Store one anonymous response and all its ratings in one transaction, or nothing.
 
     Refuses, with nothing stored: more submissions for one link in a minute than the ceiling, or
-    more refused ones from `address` (TooManyAttempts), ratings that break rule 3 (RatingsError
-    naming every statement), a round that is not open, a code already used. A refused submission
-    counts against its address, not the link, so junk cannot shut a link for everyone (issue 13,
-    item 4). A submission repeating the idempotency key of one already stored stores nothing and
-    returns `repeated=True`, even when the two race, and even though its code is now used (a
-    double click with a code). `address` is only counted (as a keyed hash), never stored with
-    the response (rule 2).
+    more refused ones from `address` (TooManyAttempts, in place of the refusal), ratings that
+    break rule 3 (RatingsError naming every statement), a round that is not open, a code
+    already used. A refused submission counts against its address, not the link, so junk cannot
+    shut a link for everyone (issue 13, item 4). A submission repeating the idempotency key of
+    one already stored stores nothing and returns `repeated=True`, even when the two race, and
+    even though its code is now used (a double click with a code). `address` is only counted
+    (as a keyed hash), never stored with the response (rule 2).
     """
-    _check_refusals(address)
     link_key = _count_submission(survey)
     try:
         return _store_response(session, survey, ratings, idempotency_key)
     except DomainError:
-        ratelimit.forgive(link_key)
-        _count_refusal(address)
+        if link_key is not None:
+            ratelimit.forgive(link_key)
+        _count_refusal(address)  # past its limit, a 429 replaces the refusal
         raise
 
 
@@ -249,7 +249,10 @@ def count_code_attempt(*, address: str) -> None:
          "Too many codes have been tried from your network in the last minute.")
 
 
-def _count_submission(survey: Survey) -> str:
+def _count_submission(survey: Survey) -> str | None:
+    """Count one submission against its link; the key counted under (None: limits are off)."""
+    if not get_settings().rate_limits_on:
+        return None
     # Per link (round and respondent type), so codes of one type share their link's ceiling.
     key = f"survey-submissions:{survey.round_id}:{survey.respondent_type}"
     _hit(key, get_settings().submissions_per_link_per_minute,
@@ -261,18 +264,14 @@ def _refusals_key(address: str) -> str:
     return f"survey-refused:{address}"
 
 
-def _check_refusals(address: str) -> None:
-    if not get_settings().rate_limits_on:
-        return
-    refused = ratelimit.peek(_refusals_key(address), window_seconds=_CEILING_WINDOW_SECONDS)
-    if refused.count >= get_settings().refused_submissions_per_address_per_minute:
-        _too_many("Too many answers from your network were refused in the last minute.",
-                  refused.retry_after(_CEILING_WINDOW_SECONDS))
-
-
 def _count_refusal(address: str) -> None:
-    if get_settings().rate_limits_on:
-        ratelimit.record(_refusals_key(address), window_seconds=_CEILING_WINDOW_SECONDS)
+    """Count a refused submission against its address; TooManyAttempts past the limit.
+
+    Counted only when refusing, so a stored response costs one count (its link's), and an
+    address that sent junk can still send a good response.
+    """
+    _hit(_refusals_key(address), get_settings().refused_submissions_per_address_per_minute,
+         "Too many answers from your network were refused in the last minute.")
 
 
 def _hit(key: str, limit: int, message: str) -> None:
