@@ -41,7 +41,18 @@ class RateCount(SQLModel, table=True):
 
 @lru_cache
 def _engine_for(url: str) -> Engine:
-    return build_engine(url)
+    engine = build_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_flush_wait_sqlite(dbapi_connection, _record):  # pragma: no cover - trivial
+            # As synchronous_commit off on PostgreSQL (below), for this engine's connections
+            # only: WAL mode stays safe from corruption; a power cut may forget the last counts.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    return engine
 
 
 def get_engine() -> Engine:
