@@ -2,6 +2,7 @@
 
 from app.accounts.models import Organisation, User
 from app.lifecycle.models import Round
+from app.ratelimit import RateCount
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
@@ -10,6 +11,7 @@ __all__ = [
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",
+    "RateCount",
     "Rating",
     "Round",
     "RoundLink",

@@ -3,7 +3,7 @@
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from app.core.routing import page_router
+from app.core.routing import API_PREFIX, page_router
 from app.core.templating import render
 
 router = page_router()
@@ -12,6 +12,12 @@ router = page_router()
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request) -> HTMLResponse:
     return render(request, "core/start.html")
+
+
+@router.get("/api/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> HTMLResponse:
+    """Swagger UI for the JSON API, from the pinned swagger-ui-dist package in frontend/dist."""
+    return render(request, "core/api_docs.html", {"openapi_url": f"{API_PREFIX}/openapi.json"})
 
 
 @router.get("/accessibility", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.core.routing import FormDep, page_router, redirect
+from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
 from app.survey.drafts import Draft, has_sent, mark_sent, read_draft, write_draft
@@ -59,7 +59,7 @@ def enter_code(request: Request) -> HTMLResponse:
 
 @router.post("/code", response_class=HTMLResponse)
 def check_code(request: Request, session: SessionDep, form: FormDep) -> Response:
-    count_code_attempt(address=request.client.host if request.client else "unknown")
+    count_code_attempt(address=client_address(request))
     typed = str(form.get("code") or "")
     try:
         code = CodeForm(code=typed).code
@@ -129,7 +129,8 @@ def send_answers(token: str, request: Request, session: SessionDep) -> Response:
     if gap := journey.unanswered():
         return gap
     submit_response(session=session, survey=survey, ratings=journey.draft.public_ratings(),
-                    idempotency_key=journey.draft.submission_key)
+                    idempotency_key=journey.draft.submission_key,
+                    address=client_address(request))
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response

@@ -166,7 +166,9 @@ def test_unexpected_error_under_api_answers_json_500(client):
     response = client.get("/api/v1/test-only/boom")
 
     assert response.status_code == 500
-    assert response.json() == {"detail": "Internal server error"}
+    assert response.json() == {"detail": "Internal server error",
+                               "reference": response.json()["reference"]}
+    assert len(response.json()["reference"]) == 12
 
 
 def test_other_errors_show_the_generic_page_and_keep_their_headers(client):
