@@ -15,7 +15,9 @@ from app.vocabulary import GroupBy
 
 router = APIRouter(tags=["national"])
 
-CACHE_CONTROL = "private, max-age=60"
+# National results are not public reference data (issue 13): no copy is kept by any cache; the ETag
+# still lets a script that keeps its own copy ask "has it changed?".
+CACHE_CONTROL = "no-store"
 
 _ERRORS = {
     304: {"description": "Not modified: the `If-None-Match` ETag is still current"},
