@@ -89,8 +89,8 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
             count_participation(session=session, year=year, programme=programme,
                                 settings=settings), from_attributes=True),
         organisations=len(cohort),
-        themes=[ThemeFigure.of(theme, agg.theme_average(exact.get(s.number)
-                                                        for s in theme.statements))
+        themes=[ThemeFigure.of(theme, agg.theme_average(
+            agg.display(exact.get(s.number)) for s in theme.statements))
                 for theme in chosen.themes],
         statements=[
             NationalStatement.of(
