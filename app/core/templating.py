@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse
 
 from app.config import ROOT, get_settings
 from app.statements.reference import get_reference
+from app.vocabulary import counted, noun, plural
 
 
 class GovukStrictUndefined(StrictUndefined):
@@ -81,6 +82,9 @@ def label(key: str | None, list_name: str) -> str:
 
 environment.filters["signed"] = signed
 environment.filters["label"] = label
+environment.filters["counted"] = counted
+environment.filters["plural"] = plural
+environment.filters["noun"] = noun
 # Words that depend on a setting read it: `{{ settings().small_group_k }}`, never a literal.
 environment.globals["settings"] = get_settings
 templates = Jinja2Templates(env=environment)
