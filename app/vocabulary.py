@@ -97,5 +97,6 @@ def counted(count: int, respondent_type: str) -> str:
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """A count with its noun: plural(1, "rating") → "1 rating", plural(2, "rating") → "2 ratings"."""
+    """A count with its noun: plural(1, "rating") → "1 rating", plural(2, "rating") → "2 ratings".
+    """
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
