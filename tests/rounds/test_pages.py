@@ -117,7 +117,7 @@ def test_the_new_round_page_shows_problems_and_keeps_what_was_typed(client, sess
     assert [(a["href"], a.get_text(strip=True)) for a in soup.select(".govuk-error-summary a")] == [
         ("#programme", "Select a programme"),
         ("#year", "Enter the academic year in the format 2025-26"),
-        ("#expected_nqsw", "Number of NQSWs must be a whole number, like 8"),
+        ("#expected_nqsw", "Number of NQSWs must be a number"),
         ("#expected_other", "Enter how many others you expect to answer, or 0"),
     ]
     assert soup.select_one("#year")["value"] == "2025"
@@ -188,7 +188,7 @@ def test_an_open_round_page_shows_counts_rates_and_minimum_progress_but_no_resul
     assert rows == [["NQSW", "3", "4", "75%"], ["Line manager", "1", "2", "50%"],
                     [rows[2][0], "0", "0", "Not applicable"]]
     text = soup.get_text(" ", strip=True)
-    assert "3 of 3" in text and "Not done yet" in text
+    assert "3 NQSWs (at least 3 needed)" in text and "Not done yet" in text
     assert "average" not in text.lower()
     assert soup.select(".app-rag") == []
 
@@ -295,7 +295,9 @@ def test_codes_are_downloaded_once_as_csv_and_stored_only_as_keyed_hashes(
     ("form", "field", "message"),
     [
         ({}, "nqsw", "Enter how many codes you need for at least one type of respondent"),
-        ({"line_manager": "lots"}, "line_manager", "Number of codes must be a whole number"),
+        ({"line_manager": "lots"}, "line_manager", "Number of codes must be a number"),
+        ({"line_manager": "-1"}, "line_manager", "Number of codes must be 0 or more"),
+        ({"line_manager": "2.5"}, "line_manager", "Number of codes must be a whole number"),
         ({"other": "5000"}, "other", "Number of codes must be 1,000 or fewer"),
     ],
 )
