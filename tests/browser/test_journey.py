@@ -421,9 +421,12 @@ def read_and_download_the_report(page: Page, checks: PageChecks, round_: Round) 
 
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download the figures as a spreadsheet (CSV)").click()
-    table = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
-    assert {int(row["Statement"]): row["Average"] for row in table} == averages
-    assert {int(row["Statement"]): row["National average"] for row in table} == national
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert dict(csv.reader(lines[:lines.index("")]))["Organisation"] == ORGANISATION
+    table = list(csv.DictReader(lines[lines.index("") + 1:]))
+    for group, expected in (("organisation", averages), ("national", national)):
+        shown = {int(row["statement"]): row["average"] for row in table if row["group"] == group}
+        assert shown == expected
 
 
 def read_the_national_results(page: Page, checks: PageChecks, server, round_: Round) -> None:
@@ -452,5 +455,7 @@ def read_the_national_results(page: Page, checks: PageChecks, server, round_: Ro
 
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download these results as a spreadsheet (CSV)").click()
-    table = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert dict(csv.reader(lines[:lines.index("")]))["Organisations qualifying"] == "3"
+    table = list(csv.DictReader(lines[lines.index("") + 1:]))
     assert {int(row["Statement"]): row["National average"] for row in table} == averages
