@@ -19,6 +19,7 @@ from app.national import api as national_api
 from app.national import pages as national_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
+from app.reports.pdf import shutdown_render_pool
 from app.rounds import api as rounds_api
 from app.rounds import pages as rounds_pages
 from app.statements import api as statements_api
@@ -39,6 +40,7 @@ async def lifespan(app: FastAPI):
     with Session(get_engine()) as session:
         verify_used_sets(session=session, sets=sets)
     yield
+    shutdown_render_pool()
 
 
 def create_app() -> FastAPI:

@@ -2,7 +2,7 @@
 
 from app.accounts.models import Organisation, User
 from app.lifecycle.models import Round
-from app.reports.models import RoundResponses, RoundStatement, RoundSummary
+from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
 
@@ -11,6 +11,7 @@ __all__ = [
     "InvitationCode",
     "Organisation",
     "Rating",
+    "ReportPdf",
     "Round",
     "RoundLink",
     "RoundResponses",

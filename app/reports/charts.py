@@ -1,7 +1,7 @@
 """Server-rendered SVG bar charts, so charts show without JavaScript and print in the PDF."""
 
+import hashlib
 from dataclasses import dataclass, field
-from itertools import count
 
 from markupsafe import Markup, escape
 
@@ -9,7 +9,6 @@ from markupsafe import Markup, escape
 # the .app-chart classes take over. Each passes 3:1 against white, as WCAG 1.4.11 asks.
 _RAG_FILL = {"red": "#ca3535", "amber": "#b25000", "green": "#0f7a52", None: "#505a5f"}
 _SCALE_MIN, _SCALE_MAX = 1, 5
-_ids = count(1)
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,10 @@ def _patterns(chart_id: str) -> str:
 def render_bar_chart(chart: Chart) -> Markup:
     """A horizontal bar per item on the 1–5 rating scale, each labelled above with its short
     title, with an optional benchmark marker per bar and the reason where there is no bar."""
-    chart_id = f"chart-{next(_ids)}"
+    # Named by its content, not by a counter, so the same report always renders the same HTML
+    # (the PDF cache knows a report's version by a digest of that HTML).
+    chart_id = "chart-" + hashlib.sha256(
+        (chart.title + _describe(chart)).encode()).hexdigest()[:12]
     left, plot, value_width, top = 4, 520, 56, 4
     label_height, bar_height, gap = 20, 18, 10
     row = label_height + bar_height + gap

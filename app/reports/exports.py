@@ -122,13 +122,6 @@ def report_csv(report: RoundReport) -> str:
     return buffer.getvalue()
 
 
-def report_pdf(html: str) -> bytes:
-    """Render the print version of the report page to an A4 PDF with page numbers."""
-    from weasyprint import HTML  # imported here: loading Pango takes a moment
-
-    return HTML(string=html).write_pdf()
-
-
 def download(report: RoundReport, body: bytes | str, *, media_type: str,
              extension: str) -> Response:
     """A file download named after the round, e.g. asye360-report-2025-26-adults.csv."""
@@ -145,5 +138,5 @@ def csv_download(report: RoundReport) -> Response:
                     extension="csv")
 
 
-def pdf_download(report: RoundReport, html: str) -> Response:
-    return download(report, report_pdf(html), media_type="application/pdf", extension="pdf")
+def pdf_download(report: RoundReport, pdf: bytes) -> Response:
+    return download(report, pdf, media_type="application/pdf", extension="pdf")
