@@ -100,3 +100,15 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """A count with its noun: plural(1, "rating") → "1 rating", plural(2, "rating") → "2 ratings".
     """
     return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+# Abbreviations in the statements, expanded where they appear (<abbr>) and in the glossary.
+ABBREVIATIONS = {
+    "ASYE": "Assessed and Supported Year in Employment",
+    "CPD": "continuing professional development",
+    "KSS": "Knowledge and Skills Statement",
+    "NQSW": "newly qualified social worker",
+    "PCF": "Professional Capabilities Framework",
+    "PDP": "professional development plan",
+    "PQS": "Post-qualifying Standards",
+}
