@@ -325,9 +325,11 @@ def register_and_create_a_round(page: Page, checks: PageChecks) -> Round:
     page.get_by_label("Email address").fill(EMAIL)
     page.locator("#password").fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
-    page.wait_for_url("**/dashboard")
+    page.wait_for_url("**/dashboard?registered=yes")
     checks.check(page)
     assert ORGANISATION in page.locator("main").inner_text()
+    assert f"{ORGANISATION} is registered" in page.locator(
+        ".govuk-notification-banner--success").inner_text()
 
     page.get_by_role("button", name="Create a round").click()
     page.wait_for_url("**/rounds/new")
