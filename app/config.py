@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     minimum_line_manager: int = Field(default=1, ge=0)
     minimum_organisations: int = Field(default=3, ge=3)
 
+    # Report PDFs render in a pool of this many worker processes, so that rendering (seconds of
+    # CPU each) never takes more than this many cores from the survey pages.
+    pdf_workers: int = Field(default=1, ge=1, le=16)
+
+    # Where people write to: the phase banner's feedback link, and the contact in the privacy
+    # notice and the accessibility statement. Deployments set their own.
+    feedback_url: str = "mailto:feedback@asye360.invalid"
+    contact_email: str = "help@asye360.invalid"
+
     statements_dir: Path = ROOT / "statements"
     assets_dir: Path = ROOT / "frontend" / "dist"
     base_url: str = "http://127.0.0.1:8000"

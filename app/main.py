@@ -21,6 +21,7 @@ from app.national import api as national_api
 from app.national import pages as national_pages
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
+from app.reports.pdf import shutdown_render_pool
 from app.rounds import api as rounds_api
 from app.rounds import pages as rounds_pages
 from app.statements import api as statements_api
@@ -46,6 +47,7 @@ async def lifespan(app: FastAPI):
     # small without a job of its own.
     ratelimit.forget_expired(older_than_seconds=_STALE_COUNT_SECONDS)
     yield
+    shutdown_render_pool()
 
 
 def create_app() -> FastAPI:

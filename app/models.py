@@ -3,7 +3,7 @@
 from app.accounts.models import Organisation, User
 from app.lifecycle.models import Round
 from app.ratelimit import RateCount
-from app.reports.models import RoundResponses, RoundStatement, RoundSummary
+from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
 
@@ -13,6 +13,7 @@ __all__ = [
     "Organisation",
     "RateCount",
     "Rating",
+    "ReportPdf",
     "Round",
     "RoundLink",
     "RoundResponses",

@@ -97,7 +97,7 @@ def register(request: Request, session: SessionDep, data: FormDep) -> Response:
         return _register_page(
             request, values, {error.field or "email": error.message}, status_code=error.status
         )
-    return start_session(redirect("/dashboard"), user)
+    return start_session(redirect("/dashboard?registered=yes"), user)
 
 
 def _sign_in_page(

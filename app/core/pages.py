@@ -1,4 +1,5 @@
-"""HTML routes of the service itself: the start page and the accessibility statement."""
+"""HTML routes of the service itself: the start page, the accessibility statement and the privacy
+notice."""
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -23,3 +24,8 @@ def api_docs(request: Request) -> HTMLResponse:
 @router.get("/accessibility", response_class=HTMLResponse)
 def accessibility(request: Request) -> HTMLResponse:
     return render(request, "core/accessibility.html")
+
+
+@router.get("/privacy", response_class=HTMLResponse)
+def privacy(request: Request) -> HTMLResponse:
+    return render(request, "core/privacy.html")

@@ -41,7 +41,8 @@ def _labels(list_name: str) -> dict[str, str]:
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def dashboard(request: Request, user: CurrentUser, session: SessionDep,
+              registered: str | None = None) -> Response:
     if user.is_national:
         return redirect("/national")
     overviews = list_rounds(session=session, organisation_id=user.organisation_id)
@@ -52,6 +53,7 @@ def dashboard(request: Request, user: CurrentUser, session: SessionDep) -> Respo
         "organisation": organisation,
         "by_year": by_year,
         "programmes": _labels("programmes"),
+        "just_registered": registered == "yes",
     })
 
 

@@ -94,17 +94,25 @@ def start(token: str, request: Request, session: SessionDep) -> HTMLResponse:
 
 
 def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
+    already_sent = survey.code is None and has_sent(request)
     return render(request, "survey/start.html", {
         "survey": survey,
-        "start_url": journey.start_url,
-        "already_sent": survey.code is None and has_sent(request),
+        # Someone else answering on this device starts afresh (see show_theme).
+        "start_url": journey.start_url + ("?again=true" if already_sent else ""),
+        "already_sent": already_sent,
     })
 
 
 @router.get("/{token}/theme/{number}", response_class=HTMLResponse)
 def show_theme(token: str, number: int, request: Request, session: SessionDep,
-               return_to: ReturnTo = None) -> HTMLResponse:
+               return_to: ReturnTo = None, again: bool = False) -> HTMLResponse:
     _, journey = _journey(request, session, token)
+    # Back after sending lands here with no answers in progress: say the answers were sent,
+    # rather than show a blank theme that invites sending them twice. `again` lets someone
+    # else on the same device answer (the cookie never stops anyone).
+    if token != CODE and has_sent(request) and not journey.draft.ratings and not again:
+        return render(request, "survey/already_sent.html",
+                      {"again_url": f"{journey.base}/theme/{number}?again=true"})
     return journey.show_theme(request, number, return_to)
 
 
