@@ -22,7 +22,13 @@ from app.rounds.service import close_round, create_round, open_round
 from app.statements.loader import get_statement_sets
 from app.survey.models import RoundLink
 from app.survey.service import find_survey, save_self_assessment, submit_response
-from app.vocabulary import SELF_ASSESSMENT, Programme, RespondentType, Role
+from app.vocabulary import (
+    SELF_ASSESSMENT,
+    OrganisationStatus,
+    Programme,
+    RespondentType,
+    Role,
+)
 
 DEMO_EMPLOYER_EMAIL = "lead@riverside.example.org"
 DEMO_EMPLOYER_PASSWORD = "riverside-demo-2026"
@@ -137,6 +143,7 @@ def _organisations(session: Session) -> list[Organisation]:
         organisations.append(add_organisation(
             session=session, name=f"{place} {suffix}", employer_type=employer_type,
             region=region, teaching_partnership=partnership, programmes=programmes,
+            status=OrganisationStatus.APPROVED,
         ))
     return organisations
 

@@ -15,6 +15,7 @@ from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
 from app.db import get_engine
+from app.national import admin_api as national_admin_api
 from app.national import api as national_api
 from app.national import pages as national_pages
 from app.reports import api as reports_api
@@ -61,6 +62,7 @@ def create_app() -> FastAPI:
         rounds_api,
         survey_api,
         reports_api,
+        national_admin_api,  # before national_api: /national/organisations is not a /{year}
         national_api,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from app.db import utcnow
-from app.vocabulary import Role
+from app.vocabulary import OrganisationRole, OrganisationStatus, Role
 
 
 class Organisation(SQLModel, table=True):
@@ -17,6 +17,12 @@ class Organisation(SQLModel, table=True):
     teaching_partnership: str | None = Field(default=None, max_length=80, index=True)
     programmes: list[str] = Field(sa_column=sa.Column(sa.JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)
+    # Rule 15: pending until a national user approves (or rejects) it; only approved ones count.
+    # (No CHECK constraint: adding one would make SQLite rebuild the table, and with it delete
+    # every row that cascades from an organisation.)
+    status: str = Field(default=OrganisationStatus.PENDING, max_length=10, index=True,
+                        sa_column_kwargs={"server_default": OrganisationStatus.PENDING.value})
+    rejection_reason: str | None = Field(default=None, max_length=1000)
 
 
 class User(SQLModel, table=True):
@@ -29,6 +35,8 @@ class User(SQLModel, table=True):
     organisation_id: int | None = Field(
         default=None, foreign_key="organisation.id", index=True, ondelete="CASCADE"
     )
+    # An employer's role in its organisation (an OrganisationRole); None for national accounts.
+    organisation_role: str | None = Field(default=None, max_length=10)
     created_at: datetime = Field(default_factory=utcnow)
     # Page sessions carry the version they were issued under; signing out moves it on, so every
     # copy of an earlier session cookie stops working, not just the one in that browser.
@@ -37,3 +45,12 @@ class User(SQLModel, table=True):
     @property
     def is_national(self) -> bool:
         return self.role == Role.NATIONAL
+
+    @property
+    def is_lead(self) -> bool:
+        """An employer who may change the organisation's rounds, details and colleagues."""
+        return (
+            self.role == Role.EMPLOYER
+            and self.organisation_id is not None
+            and self.organisation_role == OrganisationRole.LEAD
+        )

@@ -174,3 +174,25 @@ class SignInForm(BaseModel):
         if not self.password:
             problems["password"] = "Enter your password"
         return problems
+
+
+class OrganisationPublic(BaseModel):
+    """`GET /organisation`: the organisation's details and its approval status (rule 15)."""
+
+    id: int
+    name: str
+    employer_type: str
+    region: str
+    teaching_partnership: str | None
+    programmes: list[str]
+    status: str = Field(description="pending, approved or rejected (rule 15)")
+
+    @classmethod
+    def of(cls, organisation) -> "OrganisationPublic":
+        return cls.model_validate(organisation, from_attributes=True)
+
+
+class Rejection(BaseModel):
+    """`POST /national/organisations/{id}/reject`: the reason, emailed to the leads."""
+
+    reason: Annotated[str, Stripped] = Field(min_length=1, max_length=1000)

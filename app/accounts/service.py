@@ -17,7 +17,7 @@ from app.security import (
     keyed_hash,
     verify_password,
 )
-from app.vocabulary import Role
+from app.vocabulary import OrganisationRole, OrganisationStatus, Role
 
 MIN_PASSWORD_LENGTH = 12
 SESSION_TOKEN = "session"  # the page cookie
@@ -82,10 +82,14 @@ def _commit_new_account(session: Session) -> None:
 
 
 def create_user(
-    *, session: Session, email: str, password: str, role: str, organisation_id: int | None = None
+    *, session: Session, email: str, password: str, role: str, organisation_id: int | None = None,
+    organisation_role: str = OrganisationRole.LEAD,
 ) -> User:
+    """A national account, or an employer account of an organisation (a lead unless told)."""
     user = _new_user(session=session, email=email, password=password, role=role)
     user.organisation_id = organisation_id
+    if role == Role.EMPLOYER:
+        user.organisation_role = organisation_role
     session.add(user)
     _commit_new_account(session)
     session.refresh(user)
@@ -109,6 +113,7 @@ def register_organisation(
     before they get here; this checks what only the database knows (the email is free).
     """
     user = _new_user(session=session, email=email, password=password, role=Role.EMPLOYER)
+    user.organisation_role = OrganisationRole.LEAD
     organisation = add_organisation(
         session=session, name=name, employer_type=employer_type, region=region,
         teaching_partnership=teaching_partnership, programmes=programmes,
@@ -124,10 +129,13 @@ def register_organisation(
 def add_organisation(
     *, session: Session, name: str, employer_type: str, region: str,
     teaching_partnership: str | None, programmes: list[str],
+    status: str = OrganisationStatus.PENDING,
 ) -> Organisation:
     """Stage a new organisation in the caller's transaction (registering it, or loading the demo),
-    with its id; the values are checked by the schemas before they get here."""
+    with its id; the values are checked by the schemas before they get here. A registration is
+    pending until approved (rule 15); the demo and the load benchmarks add approved ones."""
     organisation = Organisation(
+        status=status,
         name=name.strip(),
         employer_type=employer_type,
         region=region,

@@ -1,0 +1,29 @@
+"""The emails of the accounts domain: decisions on an organisation, invitations, password resets.
+
+Each is sent after the response (`send_email_later`), so a slow or broken SMTP server never
+delays or breaks the page or API call that asked for it. Links carry tokens: they go into the
+message only, never into a log (app.email logs the template and a reference).
+"""
+
+from starlette.background import BackgroundTasks
+
+from app.accounts.approval import Decision
+from app.config import get_settings
+from app.email.service import send_email_later
+from app.vocabulary import OrganisationStatus
+
+
+def link(path: str) -> str:
+    """The full address of a page of this service."""
+    return get_settings().base_url.rstrip("/") + path
+
+
+def send_decision(background_tasks: BackgroundTasks, decision: Decision) -> None:
+    """Tell every lead of the organisation that it was approved, or rejected and why."""
+    organisation = decision.organisation
+    template = ("organisation_approved" if organisation.status == OrganisationStatus.APPROVED
+                else "organisation_rejected")
+    context = {"organisation": organisation.name, "reason": organisation.rejection_reason or "",
+               "link": link("/sign-in")}
+    for email in decision.lead_emails:
+        send_email_later(background_tasks, to=email, template=template, context=context)
