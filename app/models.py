@@ -1,12 +1,13 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import AccountToken, Organisation, User
 from app.lifecycle.models import Round
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
 
 __all__ = [
+    "AccountToken",
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",

@@ -8,6 +8,7 @@ message only, never into a log (app.email logs the template and a reference).
 from starlette.background import BackgroundTasks
 
 from app.accounts.approval import Decision
+from app.accounts.passwords import EmailedLink
 from app.config import get_settings
 from app.email.service import send_email_later
 from app.vocabulary import OrganisationStatus
@@ -27,3 +28,8 @@ def send_decision(background_tasks: BackgroundTasks, decision: Decision) -> None
                "link": link("/sign-in")}
     for email in decision.lead_emails:
         send_email_later(background_tasks, to=email, template=template, context=context)
+
+
+def send_password_reset(background_tasks: BackgroundTasks, emailed: EmailedLink) -> None:
+    send_email_later(background_tasks, to=emailed.email, template="password_reset",
+                     context={"link": link(f"/reset-password/{emailed.token}")})

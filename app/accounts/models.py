@@ -41,6 +41,8 @@ class User(SQLModel, table=True):
     # Page sessions carry the version they were issued under; signing out moves it on, so every
     # copy of an earlier session cookie stops working, not just the one in that browser.
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The one session or token that survives its own password change (a keyed hash of it).
+    kept_token_hash: str | None = Field(default=None, max_length=64)
 
     @property
     def is_national(self) -> bool:
@@ -54,3 +56,19 @@ class User(SQLModel, table=True):
             and self.organisation_id is not None
             and self.organisation_role == OrganisationRole.LEAD
         )
+
+
+class AccountToken(SQLModel, table=True):
+    """A single-use link sent by email: to reset a password (1 hour) or to accept an invitation
+    and set one (7 days). Only a keyed hash of the token is kept, so a copy of the database
+    opens no account."""
+
+    __tablename__ = "account_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True, ondelete="CASCADE")
+    purpose: str = Field(max_length=20)  # a TokenPurpose
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime
+    used_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)

@@ -196,3 +196,47 @@ class Rejection(BaseModel):
     """`POST /national/organisations/{id}/reject`: the reason, emailed to the leads."""
 
     reason: Annotated[str, Stripped] = Field(min_length=1, max_length=1000)
+
+
+class PasswordResetRequest(BaseModel):
+    """`POST /auth/password-reset`: where to send a reset link (202 whatever the address)."""
+
+    email: Email
+
+
+class PasswordSet(BaseModel):
+    """`POST /auth/password-reset/{token}` and `POST /invitations/{token}`: the new password."""
+
+    password: NewPassword = Field(description="12 characters or more")
+
+
+class PasswordChange(BaseModel):
+    """`POST /auth/password`: the current password and the new one."""
+
+    current_password: str = Field(max_length=MAX_PASSWORD_LENGTH)
+    new_password: NewPassword = Field(description="12 characters or more")
+
+
+class ForgotPasswordForm(BaseModel):
+    email: Email = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+class SetPasswordForm(BaseModel):
+    password: NewPassword = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+def _current_password(value: str) -> str:
+    if not value:
+        raise _problem("Enter your current password")
+    return value
+
+
+class ChangePasswordForm(BaseModel):
+    current_password: Annotated[str, AfterValidator(_current_password)] = ""
+    new_password: NewPassword = ""
+
+    model_config = ConfigDict(validate_default=True)

@@ -15,6 +15,7 @@ from app.security import (
     decode_token,
     hash_password,
     keyed_hash,
+    new_token,
     verify_password,
 )
 from app.vocabulary import OrganisationRole, OrganisationStatus, Role
@@ -192,8 +193,11 @@ def issue_token(*, user: User, kind: str) -> IssuedToken:
     minutes = (
         settings.session_hours * 60 if kind == SESSION_TOKEN else settings.access_token_minutes
     )
-    extra = {"ver": user.session_version} if kind == SESSION_TOKEN else {}
-    token = create_token(subject=str(user.id), kind=kind, minutes=minutes, claims=extra)
+    # Both kinds carry the user's session version: signing out, resetting or changing the
+    # password moves it on, and every session and token issued before then stops working. The
+    # random id tells apart two tokens issued in the same second (one may be kept, the other not).
+    token = create_token(subject=str(user.id), kind=kind, minutes=minutes,
+                         claims={"ver": user.session_version, "jti": new_token()})
     return IssuedToken(token=token, expires_in=minutes * 60)
 
 
@@ -208,16 +212,18 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
     user = session.get(User, user_id)
     if user is None:
         return None
-    if kind == SESSION_TOKEN and version != user.session_version:
-        return None  # signed out since this session began
+    if version != user.session_version and keyed_hash(token) != user.kept_token_hash:
+        return None  # signed out (or the password changed) since it was issued
     return user
 
 
 def end_sessions(*, session: Session, user_id: int) -> None:
-    """Sign a user out everywhere: every page session issued until now stops working."""
+    """Sign a user out everywhere: every page session and API token issued until now stops
+    working."""
     user = session.get(User, user_id)
     if user is not None:
         user.session_version += 1
+        user.kept_token_hash = None
         session.commit()
 
 
