@@ -7,8 +7,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
 from app.accounts import api as accounts_api
+from app.accounts import organisation_api, organisation_pages, passwords_api, passwords_pages
 from app.accounts import pages as accounts_pages
-from app.accounts import passwords_api, passwords_pages
 from app.config import get_settings
 from app.core import health
 from app.core.errors import install_error_handlers
@@ -61,6 +61,7 @@ def create_app() -> FastAPI:
         statements_api,
         accounts_api,
         passwords_api,
+        organisation_api,
         rounds_api,
         survey_api,
         reports_api,
@@ -68,8 +69,8 @@ def create_app() -> FastAPI:
         national_api,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    for module in (accounts_pages, passwords_pages, rounds_pages, survey_pages, reports_pages,
-                   national_pages):
+    for module in (accounts_pages, passwords_pages, organisation_pages, rounds_pages,
+                   survey_pages, reports_pages, national_pages):
         app.include_router(module.router)
     app.include_router(core_router)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")

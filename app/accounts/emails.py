@@ -33,3 +33,13 @@ def send_decision(background_tasks: BackgroundTasks, decision: Decision) -> None
 def send_password_reset(background_tasks: BackgroundTasks, emailed: EmailedLink) -> None:
     send_email_later(background_tasks, to=emailed.email, template="password_reset",
                      context={"link": link(f"/reset-password/{emailed.token}")})
+
+
+def send_invitation(
+    background_tasks: BackgroundTasks, emailed: EmailedLink, *, inviter: str, joining: str,
+    role: str | None,
+) -> None:
+    """An invitation to join an organisation (as a lead or viewer) or the national team."""
+    send_email_later(background_tasks, to=emailed.email, template="invitation",
+                     context={"link": link(f"/invitations/{emailed.token}"), "inviter": inviter,
+                              "joining": joining, "role": role})

@@ -240,3 +240,61 @@ class ChangePasswordForm(BaseModel):
     new_password: NewPassword = ""
 
     model_config = ConfigDict(validate_default=True)
+
+
+def _organisation_role(value: str) -> str:
+    if value not in ("lead", "viewer"):
+        raise _problem("Select whether they will be a lead or a viewer")
+    return value
+
+
+OrganisationRoleChoice = Annotated[str, AfterValidator(_organisation_role)]
+
+
+class ColleaguePublic(BaseModel):
+    """One person of the organisation; `invited` until they have set a password."""
+
+    id: int
+    email: str
+    role: str = Field(description="lead or viewer")
+    invited: bool = Field(description="Invited but has not set a password yet")
+
+    @classmethod
+    def of(cls, user) -> "ColleaguePublic":
+        return cls(id=user.id, email=user.email, role=user.organisation_role,
+                   invited=not user.password_hash)
+
+
+class ColleagueInvite(BaseModel):
+    """`POST /organisation/users`: who to invite, and as what."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "examples": [{"email": "co.lead@riverside.example.org", "role": "lead"}]})
+
+    email: Email
+    role: OrganisationRoleChoice
+
+
+class RoleChange(BaseModel):
+    """`PATCH /organisation/users/{id}`: make a colleague a lead or a viewer."""
+
+    role: OrganisationRoleChoice
+
+
+class NationalInvite(BaseModel):
+    """`POST /national/users`: the email address of a new national user."""
+
+    email: Email
+
+
+class InviteForm(BaseModel):
+    email: Email = ""
+    role: OrganisationRoleChoice = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+class NationalInviteForm(BaseModel):
+    email: Email = ""
+
+    model_config = ConfigDict(validate_default=True)

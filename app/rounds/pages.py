@@ -106,7 +106,7 @@ def round_page(request: Request, round_: AccessibleRound, user: CurrentUser,
                session: SessionDep) -> HTMLResponse:
     overview = describe_round(session=session, round_=round_)
     return render(request, "rounds/round.html", round_view(
-        overview, can_change=not user.is_national, links=link_cards(overview)))
+        overview, can_change=user.is_lead, links=link_cards(overview)))
 
 
 @router.post("/rounds/{round_id}/open")
