@@ -17,6 +17,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation, User
+from app.accounts.organisations import name_key
 from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, issue_token
 from app.core.csrf import CSRF_COOKIE
 from app.db import utcnow
@@ -57,9 +58,11 @@ def make_organisation(
     status: str = "approved",
 ) -> Organisation:
     """An organisation, approved unless told otherwise (so that it counts, rule 15)."""
+    name = name or f"Organisation {next(_numbers)}"
     organisation = Organisation(
         status=status,
-        name=name or f"Organisation {next(_numbers)}",
+        name=name,
+        name_key=name_key(name),
         employer_type=employer_type,
         region=region,
         teaching_partnership=teaching_partnership,

@@ -8,6 +8,7 @@ viewer. National users invite other national users the same way.
 
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation, User
@@ -44,9 +45,10 @@ def list_colleagues(*, session: Session, organisation_id: int) -> list[User]:
 
 def _lock_organisation(session: Session, organisation_id: int) -> None:
     # Two leads removing each other at the same moment must not both succeed: changes to one
-    # organisation's people take its row lock in turn (SQLite takes one write lock anyway).
-    session.exec(select(Organisation.id).where(Organisation.id == organisation_id)
-                 .with_for_update()).first()
+    # organisation's people take its row lock in turn. A no-op update rather than SELECT … FOR
+    # UPDATE, which SQLite ignores; an update takes SQLite's write lock too.
+    session.execute(update(Organisation).where(Organisation.id == organisation_id)
+                    .values(status=Organisation.status))
 
 
 def _colleague(session: Session, organisation_id: int, user_id: int) -> User:

@@ -43,3 +43,12 @@ def send_invitation(
     send_email_later(background_tasks, to=emailed.email, template="invitation",
                      context={"link": link(f"/invitations/{emailed.token}"), "inviter": inviter,
                               "joining": joining, "role": role})
+
+
+def send_join_request(background_tasks: BackgroundTasks, *, requester: str, organisation: str,
+                      lead_emails: list[str]) -> None:
+    """Ask an organisation's leads to invite someone who tried to register it again."""
+    for email in lead_emails:
+        send_email_later(background_tasks, to=email, template="join_request",
+                         context={"requester": requester, "organisation": organisation,
+                                  "link": link("/organisation/users/invite")})

@@ -12,6 +12,10 @@ from app.vocabulary import OrganisationRole, OrganisationStatus, Role
 class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
+    # The name without case, spacing or punctuation: a second registration matching it is
+    # refused (rule 15). See app.accounts.organisations.name_key.
+    name_key: str = Field(default="", max_length=200, index=True,
+                          sa_column_kwargs={"server_default": ""})
     employer_type: str = Field(max_length=40)
     region: str = Field(max_length=40, index=True)
     teaching_partnership: str | None = Field(default=None, max_length=80, index=True)

@@ -2,22 +2,26 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Path, status
+from fastapi import APIRouter, BackgroundTasks, Path, Request, status
 from fastapi.responses import Response
 
+from app.accounts.approval import lead_emails
 from app.accounts.colleagues import (
     change_role,
     invite_colleague,
     list_colleagues,
     remove_colleague,
 )
-from app.accounts.deps import EmployerUser, MemberUser
-from app.accounts.emails import send_invitation
+from app.accounts.deps import EmployerUser, MemberUser, client_address
+from app.accounts.emails import send_invitation, send_join_request
+from app.accounts.organisations import request_to_join, update_organisation
 from app.accounts.passwords import TokenPurpose, set_password_by_link
 from app.accounts.schemas import (
     ColleagueInvite,
     ColleaguePublic,
     ErrorDetail,
+    JoinRequest,
+    OrganisationChanges,
     OrganisationPublic,
     PasswordSet,
     RoleChange,
@@ -42,6 +46,36 @@ def read_organisation(user: MemberUser, session: SessionDep) -> OrganisationPubl
     """Your organisation's details and approval status (rule 15)."""
     return OrganisationPublic.of(get_organisation(session=session,
                                                   organisation_id=user.organisation_id))
+
+
+@router.patch("/organisation", response_model=OrganisationPublic,
+              responses={**_LEADS,
+                         409: {"model": ErrorDetail,
+                               "description": "Another organisation has this name: `join_url`"},
+                         422: {"model": ErrorDetail, "description": "A value is not valid"}})
+def change_organisation(body: OrganisationChanges, user: EmployerUser,
+                        session: SessionDep) -> OrganisationPublic:
+    """Change your organisation's details. Rounds already opened keep the region, partnership
+    and type they recorded; new values count from the next round that opens."""
+    organisation = get_organisation(session=session, organisation_id=user.organisation_id)
+    return OrganisationPublic.of(update_organisation(
+        session=session, organisation_id=organisation.id, **body.applied_to(organisation)))
+
+
+@router.post("/organisations/{organisation_id}/join-requests",
+             status_code=status.HTTP_202_ACCEPTED,
+             responses={404: {"model": ErrorDetail, "description": "No such organisation"},
+                        429: {"model": ErrorDetail, "description": "Too many requests"}})
+def ask_to_join(organisation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: JoinRequest,
+                request: Request, session: SessionDep,
+                background_tasks: BackgroundTasks) -> Response:
+    """Ask an organisation's leads to invite you (when registering it again was refused as a
+    duplicate: its `join_url`). They are emailed your address; nothing else happens."""
+    organisation = request_to_join(session=session, organisation_id=organisation_id,
+                                   address=client_address(request))
+    send_join_request(background_tasks, requester=body.email, organisation=organisation.name,
+                      lead_emails=lead_emails(session=session, organisation_id=organisation.id))
+    return Response(status_code=status.HTTP_202_ACCEPTED)
 
 
 @router.get("/organisation/users", response_model=list[ColleaguePublic], responses=_LEADS)

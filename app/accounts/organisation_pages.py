@@ -5,20 +5,31 @@ from typing import Annotated
 from fastapi import BackgroundTasks, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.accounts.approval import lead_emails
 from app.accounts.colleagues import (
     change_role,
     invite_colleague,
     list_colleagues,
     remove_colleague,
 )
-from app.accounts.deps import SESSION_COOKIE, EmployerUser, MemberUser, ShowsPageUser
-from app.accounts.emails import send_invitation
+from app.accounts.deps import (
+    SESSION_COOKIE,
+    EmployerUser,
+    MemberUser,
+    ShowsPageUser,
+    client_address,
+)
+from app.accounts.emails import send_invitation, send_join_request
 from app.accounts.models import User
-from app.accounts.pages import start_session
+from app.accounts.organisations import request_to_join, update_organisation
+from app.accounts.pages import organisation_choices, start_session
 from app.accounts.passwords import TokenPurpose, check_link, set_password_by_link
 from app.accounts.schemas import (
+    NO_PARTNERSHIP,
     ColleaguePublic,
+    EmailForm,
     InviteForm,
+    OrganisationForm,
     OrganisationPublic,
     RoleChange,
     SetPasswordForm,
@@ -28,13 +39,13 @@ from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
-from app.errors import DomainError
+from app.errors import DomainError, TooManyAttempts
 from app.statements.reference import get_reference
 
 router = page_router(ShowsPageUser)
 
 MAX_ID = 2**31 - 1
-UserId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 LinkToken = Annotated[str, Path(max_length=100)]
 
 
@@ -50,6 +61,68 @@ def organisation_page(request: Request, user: MemberUser, session: SessionDep) -
     return render(request, "accounts/organisation.html", {
         "organisation": OrganisationPublic.of(organisation), "labels": labels(),
         "rejection_reason": organisation.rejection_reason or "", "can_change": user.is_lead})
+
+
+def _edit_page(request: Request, values: dict, errors: dict[str, str],
+               status_code: int = 200, context: dict | None = None) -> HTMLResponse:
+    return render(request, "accounts/organisation_edit.html", {
+        **organisation_choices(), "values": values, "errors": errors,
+        "join_url": None, "existing": None, **(context or {})}, status_code=status_code)
+
+
+@router.get("/organisation/edit", response_class=HTMLResponse)
+def edit_page(request: Request, user: EmployerUser, session: SessionDep) -> HTMLResponse:
+    organisation = get_organisation(session=session, organisation_id=user.organisation_id)
+    values = OrganisationPublic.of(organisation).model_dump()
+    values["teaching_partnership"] = values["teaching_partnership"] or NO_PARTNERSHIP
+    return _edit_page(request, values, {})
+
+
+@router.post("/organisation/edit", response_class=HTMLResponse)
+def edit(request: Request, user: EmployerUser, session: SessionDep, data: FormDep) -> Response:
+    form, errors, values = read_form(data, OrganisationForm, lists=("programmes",))
+    if form is None:
+        return _edit_page(request, values, errors, status_code=422)
+    try:
+        update_organisation(session=session, organisation_id=user.organisation_id,
+                            **form.model_dump())
+    except DomainError as error:
+        return _edit_page(request, values, {error.field or "name": error.message},
+                          status_code=error.status, context=error.context)
+    return redirect("/organisation")
+
+
+@router.get("/organisations/{organisation_id}/join", response_class=HTMLResponse)
+def join_page(request: Request, organisation_id: Id, session: SessionDep) -> Response:
+    organisation = get_organisation(session=session, organisation_id=organisation_id)
+    if organisation is None:
+        return render(request, "errors/404.html", status_code=404)
+    return render(request, "accounts/join.html", {
+        "organisation": organisation, "values": {"email": ""}, "errors": {}})
+
+
+@router.post("/organisations/{organisation_id}/join", response_class=HTMLResponse)
+def join(request: Request, organisation_id: Id, session: SessionDep, data: FormDep,
+         background_tasks: BackgroundTasks) -> Response:
+    organisation = get_organisation(session=session, organisation_id=organisation_id)
+    if organisation is None:
+        return render(request, "errors/404.html", status_code=404)
+    form, errors, values = read_form(data, EmailForm)
+    if form is not None:
+        try:
+            request_to_join(session=session, organisation_id=organisation_id,
+                            address=client_address(request))
+        except TooManyAttempts as error:
+            errors = {"email": error.message}
+            return render(request, "accounts/join.html", {
+                "organisation": organisation, "values": values, "errors": errors},
+                status_code=429, headers=error.headers)
+    if errors:
+        return render(request, "accounts/join.html", {
+            "organisation": organisation, "values": values, "errors": errors}, status_code=422)
+    send_join_request(background_tasks, requester=form.email, organisation=organisation.name,
+                      lead_emails=lead_emails(session=session, organisation_id=organisation.id))
+    return render(request, "accounts/join_sent.html", {"organisation": organisation})
 
 
 def _colleagues_page(request: Request, user: User, session: SessionDep,
@@ -110,13 +183,13 @@ def _colleague_page(request: Request, user: User, session: SessionDep, colleague
 
 
 @router.get("/organisation/users/{user_id}", response_class=HTMLResponse)
-def colleague_page(request: Request, user_id: UserId, user: EmployerUser,
+def colleague_page(request: Request, user_id: Id, user: EmployerUser,
                    session: SessionDep) -> Response:
     return _colleague_page(request, user, session, user_id)
 
 
 @router.post("/organisation/users/{user_id}/role", response_class=HTMLResponse)
-def update_role(request: Request, user_id: UserId, user: EmployerUser, session: SessionDep,
+def update_role(request: Request, user_id: Id, user: EmployerUser, session: SessionDep,
                 data: FormDep) -> Response:
     form, errors, _ = read_form(data, RoleChange)
     if form is None:
@@ -133,7 +206,7 @@ def update_role(request: Request, user_id: UserId, user: EmployerUser, session: 
 
 
 @router.post("/organisation/users/{user_id}/remove", response_class=HTMLResponse)
-def remove(request: Request, user_id: UserId, user: EmployerUser, session: SessionDep) -> Response:
+def remove(request: Request, user_id: Id, user: EmployerUser, session: SessionDep) -> Response:
     me = user.id
     try:
         remove_colleague(session=session, organisation_id=user.organisation_id, user_id=user_id)

@@ -14,7 +14,7 @@ from app.accounts.passwords import (
     request_password_reset,
     set_password_by_link,
 )
-from app.accounts.schemas import ChangePasswordForm, ForgotPasswordForm, SetPasswordForm
+from app.accounts.schemas import ChangePasswordForm, EmailForm, SetPasswordForm
 from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
@@ -35,7 +35,7 @@ def forgot_password_page(request: Request) -> HTMLResponse:
 @router.post("/forgot-password", response_class=HTMLResponse)
 def forgot_password(request: Request, session: SessionDep, data: FormDep,
                     background_tasks: BackgroundTasks) -> Response:
-    form, errors, values = read_form(data, ForgotPasswordForm)
+    form, errors, values = read_form(data, EmailForm)
     if form is None:
         return render(request, "accounts/forgot_password.html",
                       {"values": values, "errors": errors}, status_code=422)

@@ -217,7 +217,9 @@ class PasswordChange(BaseModel):
     new_password: NewPassword = Field(description="12 characters or more")
 
 
-class ForgotPasswordForm(BaseModel):
+class EmailForm(BaseModel):
+    """A page that asks for one email address (forgotten password, asking to join)."""
+
     email: Email = ""
 
     model_config = ConfigDict(validate_default=True)
@@ -298,3 +300,39 @@ class NationalInviteForm(BaseModel):
     email: Email = ""
 
     model_config = ConfigDict(validate_default=True)
+
+
+class OrganisationChanges(BaseModel):
+    """`PATCH /organisation`: the details to change; those left out stay as they are."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"region": "south_east"}]})
+
+    name: OrganisationName | None = None
+    employer_type: EmployerType | None = None
+    region: Region | None = None
+    teaching_partnership: TeachingPartnership = Field(
+        default=None, description="A key from GET /reference, or null for none")
+    programmes: Programmes | None = None
+
+    def applied_to(self, organisation) -> dict:
+        """Every detail, as changed: the ones given here over the organisation's own."""
+        current = {name: getattr(organisation, name) for name in type(self).model_fields}
+        return {**current, **self.model_dump(exclude_unset=True)}
+
+
+class OrganisationForm(BaseModel):
+    """The page that changes the organisation's details, one field per input."""
+
+    name: OrganisationName = ""
+    employer_type: EmployerType = ""
+    region: Region = ""
+    teaching_partnership: TeachingPartnershipChoice = ""
+    programmes: Programmes = []
+
+    model_config = ConfigDict(validate_default=True)
+
+
+class JoinRequest(BaseModel):
+    """`POST /organisations/{id}/join-requests`: who asks the leads for an invitation."""
+
+    email: Email

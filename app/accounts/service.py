@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation, User
+from app.accounts.organisations import ensure_name_free, name_key
 from app.config import get_settings
 from app.errors import Conflict, Invalid, TooManyAttempts
 from app.ratelimit import limiter
@@ -113,6 +114,7 @@ def register_organisation(
     The values are checked against the reference lists by the schemas (app.accounts.schemas)
     before they get here; this checks what only the database knows (the email is free).
     """
+    ensure_name_free(session=session, name=name)
     user = _new_user(session=session, email=email, password=password, role=Role.EMPLOYER)
     user.organisation_role = OrganisationRole.LEAD
     organisation = add_organisation(
@@ -138,6 +140,7 @@ def add_organisation(
     organisation = Organisation(
         status=status,
         name=name.strip(),
+        name_key=name_key(name),
         employer_type=employer_type,
         region=region,
         teaching_partnership=teaching_partnership,

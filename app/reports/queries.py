@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlmodel import Session
 
 from app.accounts.approval import counts_in_results
@@ -73,6 +73,18 @@ class CohortRound:
     means: dict[int, Fraction] = field(default_factory=dict)
 
 
+def recorded_placement():
+    """A round's region, Teaching Partnership and employer type as recorded when it opened (or,
+    for a round recorded before rounds kept them, its organisation's), as three columns of a
+    query that joins Round and Organisation."""
+    recorded = Round.region.is_not(None)
+    return (
+        case((recorded, Round.region), else_=Organisation.region),
+        case((recorded, Round.teaching_partnership), else_=Organisation.teaching_partnership),
+        case((recorded, Round.employer_type), else_=Organisation.employer_type),
+    )
+
+
 def _in_cohort(*, year: str, programme: str, statement_set: str, settings: Settings):
     """Rule 7's cohort: qualifying closed rounds of approved organisations (rule 15) of one
     year, programme and statement set.
@@ -101,9 +113,7 @@ def cohort_rounds(
         select(
             Round.id,
             Organisation.id,
-            Organisation.region,
-            Organisation.teaching_partnership,
-            Organisation.employer_type,
+            *recorded_placement(),
             RoundStatement.statement_number,
             RoundStatement.total,
             RoundStatement.n,

@@ -38,9 +38,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('organisation_role')
+    op.drop_column('user_account', 'organisation_role')
     op.drop_index(op.f('ix_organisation_status'), table_name='organisation')
-    with op.batch_alter_table('organisation', schema=None) as batch_op:
-        batch_op.drop_column('rejection_reason')
-        batch_op.drop_column('status')
+    op.drop_column('organisation', 'rejection_reason')
+    op.drop_column('organisation', 'status')

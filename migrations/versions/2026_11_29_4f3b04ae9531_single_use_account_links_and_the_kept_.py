@@ -42,8 +42,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('kept_token_hash')
+    op.drop_column('user_account', 'kept_token_hash')
 
     with op.batch_alter_table('account_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_account_token_user_id'))
