@@ -17,6 +17,7 @@ from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
 from app.db import get_engine
 from app.national import admin_api as national_admin_api
+from app.national import admin_pages as national_admin_pages
 from app.national import api as national_api
 from app.national import pages as national_pages
 from app.reports import api as reports_api
@@ -70,7 +71,9 @@ def create_app() -> FastAPI:
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (accounts_pages, passwords_pages, organisation_pages, rounds_pages,
-                   survey_pages, reports_pages, national_pages):
+                   survey_pages, reports_pages,
+                   national_admin_pages,  # before national_pages: not a /national/{year}.csv
+                   national_pages):
         app.include_router(module.router)
     app.include_router(core_router)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")
