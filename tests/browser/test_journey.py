@@ -267,6 +267,8 @@ def test_an_employer_runs_a_round_from_registration_to_the_national_results(
             self_assessment=own,
             answers={"nqsw": nqsws, "line_manager": managers},
         )
+    # Rule 15: the three organisations count only once the national team approves them.
+    approve_the_organisations(new_context().new_page(), checks, live_server, count=3)
     open_the_round(employer, checks, round_)
 
     keyboard = new_context().new_page()
@@ -408,7 +410,7 @@ def read_and_download_the_report(page: Page, checks: PageChecks, round_: Round) 
     assert {int(row["Statement"]): row["National average"] for row in table} == national
 
 
-def read_the_national_results(page: Page, checks: PageChecks, server, round_: Round) -> None:
+def sign_in_as_national(page: Page, checks: PageChecks, server) -> None:
     page.goto("/sign-in")
     checks.check(page)
     page.get_by_label("Email address").fill(server.national_email)
@@ -416,6 +418,26 @@ def read_the_national_results(page: Page, checks: PageChecks, server, round_: Ro
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/national")
     checks.check(page)
+
+
+def approve_the_organisations(page: Page, checks: PageChecks, server, *, count: int) -> None:
+    """A national user approves every organisation waiting, from the approval queue."""
+    sign_in_as_national(page, checks, server)
+    page.get_by_role("link", name="Organisations", exact=True).click()
+    page.wait_for_url("**/national/organisations")
+    checks.check(page)
+    page.get_by_role("link", name="Organisations waiting for approval").click()
+    page.wait_for_url("**/national/approvals")
+    for _ in range(count):
+        checks.check(page)
+        page.get_by_role("button", name=re.compile(r"^Approve ")).first.click()
+        page.wait_for_load_state()
+    checks.check(page)
+    assert page.locator("#none-waiting").is_visible()
+
+
+def read_the_national_results(page: Page, checks: PageChecks, server, round_: Round) -> None:
+    sign_in_as_national(page, checks, server)
 
     page.get_by_label("Year", exact=True).select_option(round_.year)
     page.get_by_label("Programme", exact=True).select_option(label="Child and family")
