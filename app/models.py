@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.accounts.models import AccountToken, Organisation, User
+from app.audit.models import AuditEvent
 from app.lifecycle.models import Round
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
@@ -8,6 +9,7 @@ from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLi
 
 __all__ = [
     "AccountToken",
+    "AuditEvent",
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",

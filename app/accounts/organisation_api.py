@@ -27,6 +27,9 @@ from app.accounts.schemas import (
     RoleChange,
 )
 from app.accounts.service import get_organisation
+from app.audit.models import AuditAction
+from app.audit.schemas import AuditEventPublic
+from app.audit.service import list_events, record_event
 from app.db import SessionDep
 
 router = APIRouter(tags=["organisation"])
@@ -58,8 +61,12 @@ def change_organisation(body: OrganisationChanges, user: EmployerUser,
     """Change your organisation's details. Rounds already opened keep the region, partnership
     and type they recorded; new values count from the next round that opens."""
     organisation = get_organisation(session=session, organisation_id=user.organisation_id)
-    return OrganisationPublic.of(update_organisation(
-        session=session, organisation_id=organisation.id, **body.applied_to(organisation)))
+    changed = update_organisation(session=session, organisation_id=organisation.id,
+                                  **body.applied_to(organisation))
+    record_event(session=session, actor=user, action=AuditAction.DETAILS_CHANGED,
+                 organisation_id=organisation.id,
+                 subject=", ".join(sorted(body.model_dump(exclude_unset=True))))
+    return OrganisationPublic.of(changed)
 
 
 @router.post("/organisations/{organisation_id}/join-requests",
@@ -76,6 +83,13 @@ def ask_to_join(organisation_id: Annotated[int, Path(ge=1, le=MAX_ID)], body: Jo
     send_join_request(background_tasks, requester=body.email, organisation=organisation.name,
                       lead_emails=lead_emails(session=session, organisation_id=organisation.id))
     return Response(status_code=status.HTTP_202_ACCEPTED)
+
+
+@router.get("/organisation/audit-log", response_model=list[AuditEventPublic], responses=_LEADS)
+def read_audit_log(user: EmployerUser, session: SessionDep) -> list[AuditEventPublic]:
+    """Your organisation's account and round actions, newest first (the latest 500)."""
+    return [AuditEventPublic.of(e) for e in list_events(session=session,
+                                                         organisation_id=user.organisation_id)]
 
 
 @router.get("/organisation/users", response_model=list[ColleaguePublic], responses=_LEADS)
@@ -98,6 +112,8 @@ def invite(body: ColleagueInvite, user: EmployerUser, session: SessionDep,
     organisation = get_organisation(session=session, organisation_id=user.organisation_id)
     send_invitation(background_tasks, invitation.link, inviter=user.email,
                     joining=f"join {organisation.name}", role=body.role)
+    record_event(session=session, actor=user, action=AuditAction.INVITED,
+                 organisation_id=organisation.id, subject=f"{body.email} as a {body.role}")
     return ColleaguePublic.of(invitation.user)
 
 
@@ -107,8 +123,11 @@ def invite(body: ColleagueInvite, user: EmployerUser, session: SessionDep,
 def update_role(user_id: UserId, body: RoleChange, user: EmployerUser,
                 session: SessionDep) -> ColleaguePublic:
     """Make a colleague a lead or a viewer. The last lead stays a lead (409)."""
-    return ColleaguePublic.of(change_role(session=session, organisation_id=user.organisation_id,
-                                          user_id=user_id, role=body.role))
+    colleague = change_role(session=session, organisation_id=user.organisation_id,
+                            user_id=user_id, role=body.role)
+    record_event(session=session, actor=user, action=AuditAction.ROLE_CHANGED,
+                 organisation_id=user.organisation_id, subject=f"{colleague.email} to {body.role}")
+    return ColleaguePublic.of(colleague)
 
 
 @router.delete("/organisation/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT,
@@ -116,7 +135,10 @@ def update_role(user_id: UserId, body: RoleChange, user: EmployerUser,
                           409: {"model": ErrorDetail, "description": "The last lead"}})
 def remove(user_id: UserId, user: EmployerUser, session: SessionDep) -> Response:
     """Remove a colleague's account. The last lead cannot be removed (409)."""
-    remove_colleague(session=session, organisation_id=user.organisation_id, user_id=user_id)
+    removed = remove_colleague(session=session, organisation_id=user.organisation_id,
+                               user_id=user_id)
+    record_event(session=session, actor=user, action=AuditAction.REMOVED,
+                 organisation_id=user.organisation_id, subject=removed.email)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -125,6 +147,8 @@ def remove(user_id: UserId, user: EmployerUser, session: SessionDep) -> Response
                         422: {"model": ErrorDetail, "description": "Password too short"}})
 def accept_invitation(token: LinkToken, body: PasswordSet, session: SessionDep) -> Response:
     """Accept an invitation by setting a password; then sign in as usual."""
-    set_password_by_link(session=session, token=token, purpose=TokenPurpose.INVITATION,
-                         password=body.password)
+    user = set_password_by_link(session=session, token=token, purpose=TokenPurpose.INVITATION,
+                                password=body.password)
+    record_event(session=session, actor=user, action=AuditAction.INVITATION_ACCEPTED,
+                 organisation_id=user.organisation_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

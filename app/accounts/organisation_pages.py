@@ -35,6 +35,9 @@ from app.accounts.schemas import (
     SetPasswordForm,
 )
 from app.accounts.service import get_organisation
+from app.audit.models import AuditAction
+from app.audit.schemas import AuditEventPublic
+from app.audit.service import Who, list_events, record_event
 from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
@@ -89,6 +92,8 @@ def edit(request: Request, user: EmployerUser, session: SessionDep, data: FormDe
     except DomainError as error:
         return _edit_page(request, values, {error.field or "name": error.message},
                           status_code=error.status, context=error.context)
+    record_event(session=session, actor=user, action=AuditAction.DETAILS_CHANGED,
+                 organisation_id=user.organisation_id)
     return redirect("/organisation")
 
 
@@ -123,6 +128,14 @@ def join(request: Request, organisation_id: Id, session: SessionDep, data: FormD
     send_join_request(background_tasks, requester=form.email, organisation=organisation.name,
                       lead_emails=lead_emails(session=session, organisation_id=organisation.id))
     return render(request, "accounts/join_sent.html", {"organisation": organisation})
+
+
+@router.get("/organisation/audit-log", response_class=HTMLResponse)
+def audit_log_page(request: Request, user: EmployerUser, session: SessionDep) -> HTMLResponse:
+    events = list_events(session=session, organisation_id=user.organisation_id)
+    return render(request, "audit/log.html", {
+        "heading": "Your organisation's audit log", "names": {},
+        "events": [AuditEventPublic.of(e) for e in events]})
 
 
 def _colleagues_page(request: Request, user: User, session: SessionDep,
@@ -166,6 +179,8 @@ def invite(request: Request, user: EmployerUser, session: SessionDep, data: Form
     organisation = get_organisation(session=session, organisation_id=user.organisation_id)
     send_invitation(background_tasks, invitation.link, inviter=user.email,
                     joining=f"join {organisation.name}", role=form.role)
+    record_event(session=session, actor=user, action=AuditAction.INVITED,
+                 organisation_id=organisation.id, subject=f"{form.email} as a {form.role}")
     return redirect("/organisation/users")
 
 
@@ -195,26 +210,31 @@ def update_role(request: Request, user_id: Id, user: EmployerUser, session: Sess
     if form is None:
         return _colleague_page(request, user, session, user_id, errors, status_code=422)
     try:
-        change_role(session=session, organisation_id=user.organisation_id, user_id=user_id,
-                    role=form.role)
+        colleague = change_role(session=session, organisation_id=user.organisation_id,
+                                user_id=user_id, role=form.role)
     except DomainError as error:
         if error.status == 404:
             raise
         return _colleague_page(request, user, session, user_id, {"role": error.message},
                                status_code=error.status)
+    record_event(session=session, actor=user, action=AuditAction.ROLE_CHANGED,
+                 organisation_id=user.organisation_id, subject=f"{colleague.email} to {form.role}")
     return redirect("/organisation/users")
 
 
 @router.post("/organisation/users/{user_id}/remove", response_class=HTMLResponse)
 def remove(request: Request, user_id: Id, user: EmployerUser, session: SessionDep) -> Response:
-    me = user.id
+    me, organisation_id, email = user.id, user.organisation_id, user.email
     try:
-        remove_colleague(session=session, organisation_id=user.organisation_id, user_id=user_id)
+        removed = remove_colleague(session=session, organisation_id=organisation_id,
+                                   user_id=user_id)
     except DomainError as error:
         if error.status == 404:
             raise
         return _colleague_page(request, user, session, user_id, {"role": error.message},
                                status_code=error.status)
+    record_event(session=session, actor=Who(me, email), action=AuditAction.REMOVED,
+                 organisation_id=organisation_id, subject=removed.email)
     if user_id == me:
         response = redirect("/")
         response.delete_cookie(SESSION_COOKIE, path="/")
@@ -247,4 +267,6 @@ def accept(request: Request, token: LinkToken, session: SessionDep, data: FormDe
         return _accept_page(request, token, user.email, errors, status_code=422)
     user = set_password_by_link(session=session, token=token, purpose=TokenPurpose.INVITATION,
                                 password=form.password)
+    record_event(session=session, actor=user, action=AuditAction.INVITATION_ACCEPTED,
+                 organisation_id=user.organisation_id)
     return start_session(redirect("/national" if user.is_national else "/dashboard"), user)

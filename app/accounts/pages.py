@@ -16,6 +16,8 @@ from app.accounts.service import (
     register_organisation,
     sign_in,
 )
+from app.audit.models import AuditAction
+from app.audit.service import record_event
 from app.config import get_settings
 from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
@@ -152,6 +154,8 @@ def sign_in_submit(request: Request, session: SessionDep, data: FormDep) -> Resp
     if user is None:
         return _sign_in_page(request, values=values, errors={"email": WRONG_DETAILS},
                              next_url=next_url, status_code=401)
+    record_event(session=session, actor=user, action=AuditAction.SIGNED_IN,
+                 organisation_id=user.organisation_id)
     return start_session(redirect(next_url or home_for(user)), user)
 
 

@@ -14,6 +14,8 @@ from app.accounts.passwords import (
     set_password_by_link,
 )
 from app.accounts.schemas import ErrorDetail, PasswordChange, PasswordResetRequest, PasswordSet
+from app.audit.models import AuditAction
+from app.audit.service import record_event
 from app.db import SessionDep
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -40,8 +42,10 @@ def ask_for_a_reset(
                         422: {"model": ErrorDetail, "description": "Password too short"}})
 def reset(token: LinkToken, body: PasswordSet, session: SessionDep) -> Response:
     """Set a new password with an emailed link; every session and token of the user ends."""
-    set_password_by_link(session=session, token=token, purpose=TokenPurpose.RESET,
-                         password=body.password)
+    user = set_password_by_link(session=session, token=token, purpose=TokenPurpose.RESET,
+                                password=body.password)
+    record_event(session=session, actor=user, action=AuditAction.PASSWORD_RESET,
+                 organisation_id=user.organisation_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -56,4 +60,6 @@ def change(
     """Change your password. Every other session and token ends; this token keeps working."""
     change_password(session=session, user=user, current_password=body.current_password,
                     new_password=body.new_password, keep_token=token or "")
+    record_event(session=session, actor=user, action=AuditAction.PASSWORD_CHANGED,
+                 organisation_id=user.organisation_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -15,6 +15,8 @@ from app.accounts.passwords import (
     set_password_by_link,
 )
 from app.accounts.schemas import ChangePasswordForm, EmailForm, SetPasswordForm
+from app.audit.models import AuditAction
+from app.audit.service import record_event
 from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
@@ -70,8 +72,10 @@ def reset_password(request: Request, token: LinkToken, session: SessionDep,
     form, errors, _ = read_form(data, SetPasswordForm)
     if form is None:
         return _reset_page(request, token, user.email, errors, status_code=422)
-    set_password_by_link(session=session, token=token, purpose=TokenPurpose.RESET,
-                         password=form.password)
+    user = set_password_by_link(session=session, token=token, purpose=TokenPurpose.RESET,
+                                password=form.password)
+    record_event(session=session, actor=user, action=AuditAction.PASSWORD_RESET,
+                 organisation_id=user.organisation_id)
     return redirect("/password-changed")
 
 
@@ -102,4 +106,6 @@ def change_password_submit(request: Request, user: CurrentUser, session: Session
     if errors:
         return render(request, "accounts/change_password.html", {"errors": errors},
                       status_code=422)
+    record_event(session=session, actor=user, action=AuditAction.PASSWORD_CHANGED,
+                 organisation_id=user.organisation_id)
     return redirect("/password-changed")

@@ -143,3 +143,8 @@ def count_pending(*, session: Session) -> int:
 def national_users(*, session: Session) -> list[User]:
     return list(session.scalars(select(User).where(User.role == Role.NATIONAL)
                                 .order_by(User.email)))
+
+
+def organisation_names(*, session: Session) -> dict[int, str]:
+    """Organisation id → name (to label the national audit log)."""
+    return dict(session.execute(select(Organisation.id, Organisation.name)).all())

@@ -12,6 +12,9 @@ from app.accounts.colleagues import invite_national_user
 from app.accounts.deps import NationalUser
 from app.accounts.emails import send_decision, send_invitation
 from app.accounts.schemas import ErrorDetail, NationalInvite, OrganisationPublic, Rejection
+from app.audit.models import AuditAction
+from app.audit.schemas import AuditEventPublic
+from app.audit.service import list_events, record_event
 from app.db import SessionDep
 from app.lifecycle.years import academic_year_of
 from app.national.admin import list_organisations
@@ -93,6 +96,12 @@ def read_completion_list(
                              f'attachment; filename="asye360-completion-{query.year}.csv"'})
 
 
+@router.get("/audit-log", response_model=list[AuditEventPublic], responses=_ERRORS)
+def read_audit_log(_user: NationalUser, session: SessionDep) -> list[AuditEventPublic]:
+    """Every organisation's and the national team's actions, newest first (the latest 500)."""
+    return [AuditEventPublic.of(e) for e in list_events(session=session)]
+
+
 @router.post("/users", status_code=status.HTTP_201_CREATED, response_model=NationalUserPublic,
              responses={**_ERRORS, 409: {"model": ErrorDetail,
                                          "description": "The address already has an account"}})
@@ -102,26 +111,30 @@ def invite_national(body: NationalInvite, user: NationalUser, session: SessionDe
     invitation = invite_national_user(session=session, email=body.email)
     send_invitation(background_tasks, invitation.link, inviter=user.email,
                     joining="join the national team", role=None)
+    record_event(session=session, actor=user, action=AuditAction.INVITED,
+                 organisation_id=None, subject=f"{invitation.user.email} to the national team")
     return NationalUserPublic.of(invitation.user)
 
 
 @router.post("/organisations/{organisation_id}/approve", response_model=OrganisationPublic,
              responses=_ERRORS)
 def approve(
-    organisation_id: OrganisationId, _user: NationalUser, session: SessionDep,
+    organisation_id: OrganisationId, user: NationalUser, session: SessionDep,
     background_tasks: BackgroundTasks,
 ) -> OrganisationPublic:
     """Approve a pending organisation: its qualifying rounds count from now on (rule 15).
     Its leads are told by email."""
     decision = approve_organisation(session=session, organisation_id=organisation_id)
     send_decision(background_tasks, decision)
+    record_event(session=session, actor=user, action=AuditAction.APPROVED,
+                 organisation_id=organisation_id, subject=decision.organisation.name)
     return OrganisationPublic.of(decision.organisation)
 
 
 @router.post("/organisations/{organisation_id}/reject", response_model=OrganisationPublic,
              responses={**_ERRORS, 422: {"model": ErrorDetail, "description": "No reason"}})
 def reject(
-    organisation_id: OrganisationId, body: Rejection, _user: NationalUser, session: SessionDep,
+    organisation_id: OrganisationId, body: Rejection, user: NationalUser, session: SessionDep,
     background_tasks: BackgroundTasks,
 ) -> OrganisationPublic:
     """Reject a pending organisation with a reason, which is emailed to its leads. Its rounds
@@ -129,4 +142,7 @@ def reject(
     decision = reject_organisation(session=session, organisation_id=organisation_id,
                                    reason=body.reason)
     send_decision(background_tasks, decision)
+    record_event(session=session, actor=user, action=AuditAction.REJECTED,
+                 organisation_id=organisation_id,
+                 subject=f"{decision.organisation.name}: {decision.organisation.rejection_reason}")
     return OrganisationPublic.of(decision.organisation)

@@ -15,6 +15,9 @@ from app.accounts.deps import NationalUser, ShowsPageUser
 from app.accounts.emails import send_decision, send_invitation
 from app.accounts.schemas import NationalInviteForm
 from app.accounts.service import get_organisation
+from app.audit.models import AuditAction
+from app.audit.schemas import AuditEventPublic
+from app.audit.service import list_events, record_event
 from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
@@ -26,6 +29,7 @@ from app.national.admin import (
     OrganisationFilters,
     list_organisations,
     national_users,
+    organisation_names,
     pending_organisations,
 )
 from app.national.admin_exports import completion_csv
@@ -147,10 +151,12 @@ def organisation_page(request: Request, organisation_id: OrganisationId, _user: 
 
 
 @router.post("/national/organisations/{organisation_id}/approve")
-def approve(organisation_id: OrganisationId, _user: NationalUser, session: SessionDep,
+def approve(organisation_id: OrganisationId, user: NationalUser, session: SessionDep,
             background_tasks: BackgroundTasks) -> Response:
     decision = approve_organisation(session=session, organisation_id=organisation_id)
     send_decision(background_tasks, decision)
+    record_event(session=session, actor=user, action=AuditAction.APPROVED,
+                 organisation_id=organisation_id, subject=decision.organisation.name)
     return redirect("/national/approvals")
 
 
@@ -162,7 +168,7 @@ def reject_page(request: Request, organisation_id: OrganisationId, _user: Nation
 
 
 @router.post("/national/organisations/{organisation_id}/reject", response_class=HTMLResponse)
-def reject(request: Request, organisation_id: OrganisationId, _user: NationalUser,
+def reject(request: Request, organisation_id: OrganisationId, user: NationalUser,
            session: SessionDep, data: FormDep, background_tasks: BackgroundTasks) -> Response:
     reason = data.get("reason", "")
     reason = reason if isinstance(reason, str) else ""
@@ -176,7 +182,18 @@ def reject(request: Request, organisation_id: OrganisationId, _user: NationalUse
                                   {error.field or "reason": error.message}, reason=reason,
                                   status_code=error.status, template="national/reject.html")
     send_decision(background_tasks, decision)
+    record_event(session=session, actor=user, action=AuditAction.REJECTED,
+                 organisation_id=organisation_id,
+                 subject=f"{decision.organisation.name}: {decision.organisation.rejection_reason}")
     return redirect("/national/approvals")
+
+
+@router.get("/national/audit-log", response_class=HTMLResponse)
+def audit_log_page(request: Request, _user: NationalUser, session: SessionDep) -> HTMLResponse:
+    events = list_events(session=session)
+    return render(request, "audit/log.html", {
+        "heading": "Audit log", "names": organisation_names(session=session),
+        "events": [AuditEventPublic.of(e) for e in events]})
 
 
 @router.get("/national/approvals", response_class=HTMLResponse)
@@ -210,5 +227,7 @@ def invite(request: Request, user: NationalUser, session: SessionDep, data: Form
                            status_code=error.status)
     send_invitation(background_tasks, invitation.link, inviter=user.email,
                     joining="join the national team", role=None)
+    record_event(session=session, actor=user, action=AuditAction.INVITED,
+                 organisation_id=None, subject=f"{invitation.user.email} to the national team")
     return redirect("/national/users")
 
