@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.api import STATEMENTS, Ratings, closed_round
@@ -420,6 +420,9 @@ def sign_in_as_national(page: Page, checks: PageChecks, server) -> None:
     checks.check(page)
 
 
+QUEUE_TIMEOUT_MS = 15_000  # a loaded machine is slow to answer an approval
+
+
 def approve_the_organisations(page: Page, checks: PageChecks, server, *, count: int) -> None:
     """A national user approves every organisation waiting, from the approval queue."""
     sign_in_as_national(page, checks, server)
@@ -428,12 +431,15 @@ def approve_the_organisations(page: Page, checks: PageChecks, server, *, count: 
     checks.check(page)
     page.get_by_role("link", name="Organisations waiting for approval").click()
     page.wait_for_url("**/national/approvals")
-    for _ in range(count):
+    approve = page.get_by_role("button", name=re.compile(r"^Approve "))
+    for waiting in range(count, 0, -1):
+        # The queue reloads after each approval: wait for it to show one fewer (a loaded
+        # machine may still be showing the page before the click).
+        expect(approve).to_have_count(waiting, timeout=QUEUE_TIMEOUT_MS)
         checks.check(page)
-        page.get_by_role("button", name=re.compile(r"^Approve ")).first.click()
-        page.wait_for_load_state()
+        approve.first.click()
+    expect(page.locator("#none-waiting")).to_be_visible(timeout=QUEUE_TIMEOUT_MS)
     checks.check(page)
-    assert page.locator("#none-waiting").is_visible()
 
 
 def read_the_national_results(page: Page, checks: PageChecks, server, round_: Round) -> None:
