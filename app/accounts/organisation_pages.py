@@ -53,6 +53,7 @@ LinkToken = Annotated[str, Path(max_length=100)]
 
 
 def labels() -> dict[str, dict[str, str]]:
+    """Reference list → key → label, for the pages that show an organisation's details."""
     reference = get_reference()
     return {name: {item.key: item.label for item in getattr(reference, name)}
             for name in ("employer_types", "regions", "teaching_partnerships", "programmes")}

@@ -13,6 +13,7 @@ from app.accounts.approval import approve_organisation, reject_organisation
 from app.accounts.colleagues import invite_national_user
 from app.accounts.deps import NationalUser, ShowsPageUser
 from app.accounts.emails import send_decision, send_invitation
+from app.accounts.organisation_pages import labels
 from app.accounts.schemas import NationalInviteForm
 from app.accounts.service import get_organisation
 from app.audit.models import AuditAction
@@ -73,12 +74,6 @@ def _choices(name: str, items: list[tuple[str, str]], chosen: str | None,
 
 def _reference_items(list_name: str) -> list[tuple[str, str]]:
     return [(item.key, item.label) for item in getattr(get_reference(), list_name)]
-
-
-def labels() -> dict[str, dict[str, str]]:
-    reference = get_reference()
-    return {name: {item.key: item.label for item in getattr(reference, name)}
-            for name in ("employer_types", "regions", "teaching_partnerships", "programmes")}
 
 
 @router.get("/national/organisations", response_class=HTMLResponse)
