@@ -47,6 +47,9 @@ def serve(
     """Start the web service."""
     import uvicorn
 
+    from app.email.service import describe_delivery
+
+    console.print(describe_delivery())  # where to find the emails (the outbox, by default)
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 **server_options())
 

@@ -13,19 +13,31 @@ from rich.progress import Progress
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation
-from app.accounts.service import add_organisation, create_user
+from app.accounts.service import add_organisation, create_user, register_organisation
 from app.config import get_settings
 from app.db import get_engine
+from app.email.service import describe_delivery
 from app.lifecycle.models import Round
 from app.lifecycle.years import academic_year_of, previous_year
 from app.rounds.service import close_round, create_round, open_round
 from app.statements.loader import get_statement_sets
 from app.survey.models import RoundLink
 from app.survey.service import find_survey, save_self_assessment, submit_response
-from app.vocabulary import SELF_ASSESSMENT, Programme, RespondentType, Role
+from app.vocabulary import (
+    SELF_ASSESSMENT,
+    OrganisationRole,
+    OrganisationStatus,
+    Programme,
+    RespondentType,
+    Role,
+)
 
 DEMO_EMPLOYER_EMAIL = "lead@riverside.example.org"
 DEMO_EMPLOYER_PASSWORD = "riverside-demo-2026"
+DEMO_VIEWER_EMAIL = "viewer@riverside.example.org"
+DEMO_VIEWER_PASSWORD = "riverside-viewer-2026"
+DEMO_PENDING_EMAIL = "lead@northgate.example.org"
+DEMO_PENDING_PASSWORD = "northgate-demo-2026"
 DEMO_NATIONAL_EMAIL = "national@example.org"
 DEMO_NATIONAL_PASSWORD = "national-demo-2026"
 
@@ -137,6 +149,7 @@ def _organisations(session: Session) -> list[Organisation]:
         organisations.append(add_organisation(
             session=session, name=f"{place} {suffix}", employer_type=employer_type,
             region=region, teaching_partnership=partnership, programmes=programmes,
+            status=OrganisationStatus.APPROVED,
         ))
     return organisations
 
@@ -202,8 +215,18 @@ def load_demo(
         session.commit()
         create_user(session=session, email=DEMO_EMPLOYER_EMAIL, password=DEMO_EMPLOYER_PASSWORD,
                     role=Role.EMPLOYER, organisation_id=organisations[0].id)
+        create_user(session=session, email=DEMO_VIEWER_EMAIL, password=DEMO_VIEWER_PASSWORD,
+                    role=Role.EMPLOYER, organisation_id=organisations[0].id,
+                    organisation_role=OrganisationRole.VIEWER)
         create_user(session=session, email=DEMO_NATIONAL_EMAIL, password=DEMO_NATIONAL_PASSWORD,
                     role=Role.NATIONAL)
+        # Registered this term and waiting for the national team (rule 15): its open round
+        # does not count anywhere until it is approved.
+        pending, _ = register_organisation(
+            session=session, name="Northgate Children's Services", employer_type="other",
+            region="north_east", teaching_partnership=None,
+            programmes=[Programme.CHILD_AND_FAMILY], email=DEMO_PENDING_EMAIL,
+            password=DEMO_PENDING_PASSWORD, address="demo")
         open_token = ""
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Creating demo rounds", total=len(organisations))
@@ -246,11 +269,18 @@ def load_demo(
                                                       == RespondentType.NQSW)
                     ).one()
                 progress.advance(task)
+            _run_round(session, rng, organisation=pending, programme=Programme.CHILD_AND_FAMILY,
+                       year=current, expected={"nqsw": 5, "line_manager": 2, "other": 1},
+                       quality=0.0, counts={"nqsw": 2, "line_manager": 1, "other": 0},
+                       self_assessment=False, close=False)
     base = get_settings().base_url
     return (
         f"Demo data loaded: {len(organisations)} organisations, closed rounds for {before_last} "
         f"and {last}, an open round for {current}.\n"
-        f"  Employer sign-in: {DEMO_EMPLOYER_EMAIL} / {DEMO_EMPLOYER_PASSWORD}\n"
+        f"  Employer sign-in (lead): {DEMO_EMPLOYER_EMAIL} / {DEMO_EMPLOYER_PASSWORD}\n"
+        f"  Employer sign-in (viewer, reads only): {DEMO_VIEWER_EMAIL} / {DEMO_VIEWER_PASSWORD}\n"
+        f"  Awaiting approval: {DEMO_PENDING_EMAIL} / {DEMO_PENDING_PASSWORD}\n"
         f"  National sign-in: {DEMO_NATIONAL_EMAIL} / {DEMO_NATIONAL_PASSWORD}\n"
-        f"  NQSW survey link of the open round: {base}/survey/{open_token}"
+        f"  NQSW survey link of the open round: {base}/survey/{open_token}\n"
+        f"  {describe_delivery()}"
     )

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app import ratelimit
 from app.accounts import api as accounts_api
+from app.accounts import organisation_api, organisation_pages, passwords_api, passwords_pages
 from app.accounts import pages as accounts_pages
 from app.config import get_settings
 from app.core import health
@@ -17,6 +18,8 @@ from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
 from app.db import get_engine
+from app.national import admin_api as national_admin_api
+from app.national import admin_pages as national_admin_pages
 from app.national import api as national_api
 from app.national import pages as national_pages
 from app.reports import api as reports_api
@@ -69,13 +72,19 @@ def create_app() -> FastAPI:
     for module in (
         statements_api,
         accounts_api,
+        passwords_api,
+        organisation_api,
         rounds_api,
         survey_api,
         reports_api,
+        national_admin_api,  # before national_api: /national/organisations is not a /{year}
         national_api,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    for module in (accounts_pages, rounds_pages, survey_pages, reports_pages, national_pages):
+    for module in (accounts_pages, passwords_pages, organisation_pages, rounds_pages,
+                   survey_pages, reports_pages,
+                   national_admin_pages,  # before national_pages: not a /national/{year}.csv
+                   national_pages):
         app.include_router(module.router)
     app.include_router(core_router)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")

@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import AccountToken, Organisation, User
+from app.audit.models import AuditEvent
 from app.lifecycle.models import Round
 from app.ratelimit import RateCount
 from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
@@ -8,6 +9,8 @@ from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
 
 __all__ = [
+    "AccountToken",
+    "AuditEvent",
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",

@@ -29,7 +29,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password: str, hashed: str | None) -> bool:
     """Constant work whether or not the account exists (pass None for an unknown email)."""
-    if hashed is None:
+    if not hashed:  # no account, or an invited one whose password is not set yet
         password_hash.verify(password, _DUMMY_HASH)
         return False
     return password_hash.verify(password, hashed)

@@ -48,6 +48,22 @@ class Role(StrEnum):
     NATIONAL = "national"
 
 
+class OrganisationRole(StrEnum):
+    """What an employer account may do in its organisation: a lead changes, a viewer reads."""
+
+    LEAD = "lead"
+    VIEWER = "viewer"
+
+
+class OrganisationStatus(StrEnum):
+    """Rule 15: a new organisation is pending until the national team approves or rejects it;
+    only approved organisations count in participation, benchmarks and national results."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
 class Rag(StrEnum):
     """The rating of a displayed average (rule 4)."""
 

@@ -43,7 +43,7 @@ def _rounds(session: Session, *, name: str, years: list[str]) -> list[int]:
 
     organisation = add_organisation(session=session, name=name, employer_type="local_authority",
                                     region="london", teaching_partnership=None,
-                                    programmes=[generate.PROGRAMME])
+                                    programmes=[generate.PROGRAMME], status="approved")
     session.commit()
     ids = []
     for year in years:

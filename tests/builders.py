@@ -17,6 +17,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation, User
+from app.accounts.organisations import name_key
 from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, issue_token
 from app.core.csrf import CSRF_COOKIE
 from app.db import utcnow
@@ -54,9 +55,14 @@ def make_organisation(
     region: str = "london",
     teaching_partnership: str | None = None,
     programmes: tuple[str, ...] = ("adults", "child_and_family"),
+    status: str = "approved",
 ) -> Organisation:
+    """An organisation, approved unless told otherwise (so that it counts, rule 15)."""
+    name = name or f"Organisation {next(_numbers)}"
     organisation = Organisation(
-        name=name or f"Organisation {next(_numbers)}",
+        status=status,
+        name=name,
+        name_key=name_key(name),
         employer_type=employer_type,
         region=region,
         teaching_partnership=teaching_partnership,
@@ -73,12 +79,16 @@ def make_user(
     role: str = "employer",
     organisation: Organisation | None = None,
     email: str | None = None,
+    organisation_role: str | None = None,
 ) -> User:
-    """An account whose password is PASSWORD."""
+    """An account whose password is PASSWORD; an employer is a lead unless told otherwise."""
+    if organisation_role is None and role == "employer":
+        organisation_role = "lead"
     user = User(
         email=email or f"{role}.{next(_numbers)}@example.org",
         password_hash=_PASSWORD_HASH,
         role=role,
+        organisation_role=organisation_role,
         organisation_id=organisation.id if organisation else None,
     )
     session.add(user)
@@ -87,11 +97,14 @@ def make_user(
 
 
 def make_employer(
-    session: Session, *, organisation: Organisation | None = None, email: str | None = None
+    session: Session, *, organisation: Organisation | None = None, email: str | None = None,
+    organisation_role: str = "lead",
 ) -> User:
-    """An employer account, of a new organisation unless one is given."""
+    """An employer account (a lead unless told otherwise), of a new organisation unless one is
+    given."""
     organisation = organisation or make_organisation(session)
-    return make_user(session, role="employer", organisation=organisation, email=email)
+    return make_user(session, role="employer", organisation=organisation, email=email,
+                     organisation_role=organisation_role)
 
 
 def make_national_user(session: Session, *, email: str | None = None) -> User:

@@ -18,7 +18,10 @@ def test_demo_loads_organisations_every_round_state_and_prints_the_sign_ins(sess
     assert result.exit_code == 0, result.output
     assert "lead@riverside.example.org" in result.output
     assert "/survey/" in result.output
-    assert session.exec(select(func.count()).select_from(Organisation)).one() == 30
+    # Thirty approved organisations, and one waiting for approval (rule 15).
+    assert session.exec(select(func.count()).select_from(Organisation)).one() == 31
+    assert session.exec(select(func.count()).select_from(Organisation)
+                        .where(Organisation.status == "approved")).one() == 30
     statuses = set(session.exec(select(Round.status)).all())
     assert statuses == {"draft", "open", "closed"}
     years = set(session.exec(select(Round.year).where(Round.status == "closed")).all())
@@ -38,7 +41,7 @@ def test_demo_refuses_a_database_that_already_has_organisations(session):
     again = runner.invoke(cli, ["demo"])
     assert again.exit_code == 0
     assert "already has organisations" in again.output
-    assert session.exec(select(func.count()).select_from(Organisation)).one() == 30
+    assert session.exec(select(func.count()).select_from(Organisation)).one() == 31
 
 
 def test_create_national_user_makes_a_national_account(session):

@@ -3,10 +3,9 @@
 import random
 
 from alembic import command
-from sqlalchemy import create_engine, func, insert, literal, select
+from sqlalchemy import JSON, column, create_engine, func, insert, literal, select, table
 from sqlmodel import Session
 
-from app.accounts.models import Organisation
 from app.cli import _alembic_config
 from app.db import utcnow
 from app.lifecycle.models import Round
@@ -18,6 +17,13 @@ from app.survey.models import Rating, SurveyResponse
 from tests.databases import throwaway_database
 
 BEFORE_ROUND_FIGURES = "7be45ed2d6b3"
+# The organisation table as that revision had it: today's model would add columns (and their
+# defaults) that did not exist yet.
+_OLD_ORGANISATION = table(
+    "organisation",
+    *(column(name) for name in ("id", "name", "employer_type", "region", "created_at")),
+    column("programmes", JSON),
+)
 
 
 def _figures(session: Session) -> tuple[list, list]:
@@ -36,7 +42,7 @@ def test_the_upgrade_backfills_round_figures_equal_to_what_closing_writes():
         command.upgrade(_alembic_config(url), BEFORE_ROUND_FIGURES)
         engine = create_engine(url)
         with Session(engine) as session:
-            session.execute(insert(Organisation.__table__).values(
+            session.execute(insert(_OLD_ORGANISATION).values(
                 id=1, name="Old", employer_type="nhs", region="london", programmes=["adults"],
                 created_at=utcnow()))
             session.execute(insert(StatementSetRecord.__table__).values(

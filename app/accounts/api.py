@@ -7,6 +7,8 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from app.accounts.schemas import ErrorDetail, Registration, RegistrationPublic, Token
 from app.accounts.service import ACCESS_TOKEN, issue_token, register_organisation, sign_in
+from app.audit.models import AuditAction
+from app.audit.service import record_event
 from app.core.routing import client_address
 from app.db import SessionDep
 
@@ -55,5 +57,7 @@ def create_access_token(
             status.HTTP_401_UNAUTHORIZED, detail=WRONG_DETAILS,
             headers={"WWW-Authenticate": "Bearer"},
         )
+    record_event(session=session, actor=user, action=AuditAction.SIGNED_IN,
+                 organisation_id=user.organisation_id, subject="API token")
     issued = issue_token(user=user, kind=ACCESS_TOKEN)
     return Token(access_token=issued.token, expires_in=issued.expires_in)

@@ -6,7 +6,10 @@ on them:
     OptionalUser   User | None: whoever is signed in, or None.
     CurrentUser    User: anyone signed in. Otherwise 401 (JSON, with WWW-Authenticate: Bearer)
                    under /api/, or a redirect to /sign-in?next=… on a page.
-    EmployerUser   User: an employer account (it always has an organisation_id). National → 403.
+    MemberUser     User: an employer account of an organisation, lead or viewer (it always has
+                   an organisation_id): for what both roles may read. National → 403.
+    EmployerUser   User: a lead of an organisation: anyone who may change something of it
+                   (rounds, details, colleagues). A viewer or a national user → 403.
     NationalUser   User: a national account. Employer → 403.
 
 Pages read the session cookie only and the API the bearer token only: a cookie never
@@ -31,7 +34,7 @@ from app.accounts.models import User
 from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, user_for_token
 from app.core.routing import is_api_request
 from app.db import SessionDep
-from app.vocabulary import Role
+from app.vocabulary import OrganisationRole, Role
 
 SESSION_COOKIE = "asye360_session"
 TOKEN_URL = "/api/v1/auth/token"
@@ -67,10 +70,16 @@ class PageUser:
     email: str
     role: str
     organisation_id: int | None
+    organisation_role: str | None = None
 
     @property
     def is_national(self) -> bool:
         return self.role == Role.NATIONAL
+
+    @property
+    def is_lead(self) -> bool:
+        """May change the organisation's rounds, details and colleagues (a viewer only reads)."""
+        return self.organisation_id is not None and self.organisation_role == OrganisationRole.LEAD
 
 
 def set_page_user(request: Request, user: OptionalUser) -> None:
@@ -78,7 +87,8 @@ def set_page_user(request: Request, user: OptionalUser) -> None:
     request.state.user = (
         None if user is None
         else PageUser(id=user.id, email=user.email, role=user.role,
-                      organisation_id=user.organisation_id)
+                      organisation_id=user.organisation_id,
+                      organisation_role=user.organisation_role)
     )
 
 
@@ -111,12 +121,24 @@ def get_current_user(request: Request, user: OptionalUser) -> User:
 CurrentUser = Annotated[User, Depends(get_current_user)]
 
 
-def get_employer_user(user: CurrentUser) -> User:
+VIEWERS_READ_ONLY = "A viewer can read rounds, reports and action plans but not change them"
+
+
+def get_member_user(user: CurrentUser) -> User:
     if user.role != Role.EMPLOYER or user.organisation_id is None:
         raise HTTPException(
             status_code=status.HTTP_403_FORBIDDEN,
             detail="Only an employer account of the organisation can do this",
         )
+    return user
+
+
+MemberUser = Annotated[User, Depends(get_member_user)]
+
+
+def get_employer_user(user: MemberUser) -> User:
+    if not user.is_lead:
+        raise HTTPException(status_code=status.HTTP_403_FORBIDDEN, detail=VIEWERS_READ_ONLY)
     return user
 
 

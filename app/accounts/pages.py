@@ -16,6 +16,8 @@ from app.accounts.service import (
     register_organisation,
     sign_in,
 )
+from app.audit.models import AuditAction
+from app.audit.service import record_event
 from app.config import get_settings
 from app.core.csrf import rotate_csrf_token
 from app.core.forms import read_form
@@ -63,19 +65,28 @@ def _items(list_name: str) -> list[dict[str, str]]:
     return [{"value": item.key, "text": item.label} for item in getattr(get_reference(), list_name)]
 
 
-def _register_page(
-    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
-) -> HTMLResponse:
+def organisation_choices() -> dict[str, list[dict[str, str]]]:
+    """The choices of the organisation's fields (accounts/_organisation_fields.html)."""
     partnerships = [{"value": NO_PARTNERSHIP, "text": "Not in a Teaching Partnership"}]
-    context = {
-        "values": {**values, "password": ""},  # never send a password back
-        "errors": errors,
+    return {
         "employer_types": _items("employer_types"),
         "regions": _items("regions"),
         "teaching_partnerships": partnerships + _items("teaching_partnerships"),
         "programmes": _items("programmes"),
     }
-    return render(request, "accounts/register.html", context, status_code=status_code)
+
+
+def _register_page(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200,
+    context: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    page = {
+        "values": {**values, "password": ""},  # never send a password back
+        "errors": errors,
+        **organisation_choices(),
+        "join_url": None, "existing": None, **(context or {}),
+    }
+    return render(request, "accounts/register.html", page, status_code=status_code)
 
 
 @router.get("/register", response_class=HTMLResponse)
@@ -95,7 +106,8 @@ def register(request: Request, session: SessionDep, data: FormDep) -> Response:
                                         address=client_address(request))
     except DomainError as error:
         return _register_page(
-            request, values, {error.field or "email": error.message}, status_code=error.status
+            request, values, {error.field or "email": error.message}, status_code=error.status,
+            context=error.context,
         )
     return start_session(redirect("/dashboard?registered=yes"), user)
 
@@ -145,6 +157,8 @@ def sign_in_submit(request: Request, session: SessionDep, data: FormDep) -> Resp
     if user is None:
         return _sign_in_page(request, values=values, errors={"email": WRONG_DETAILS},
                              next_url=next_url, status_code=401)
+    record_event(session=session, actor=user, action=AuditAction.SIGNED_IN,
+                 organisation_id=user.organisation_id)
     return start_session(redirect(next_url or home_for(user)), user)
 
 

@@ -189,3 +189,165 @@ class SignInForm(BaseModel):
         if not self.password:
             problems["password"] = "Enter your password"
         return problems
+
+
+class OrganisationPublic(BaseModel):
+    """`GET /organisation`: the organisation's details and its approval status (rule 15)."""
+
+    id: int
+    name: str
+    employer_type: str
+    region: str
+    teaching_partnership: str | None
+    programmes: list[str]
+    status: str = Field(description="pending, approved or rejected (rule 15)")
+
+    @classmethod
+    def of(cls, organisation) -> "OrganisationPublic":
+        return cls.model_validate(organisation, from_attributes=True)
+
+
+class Rejection(BaseModel):
+    """`POST /national/organisations/{id}/reject`: the reason, emailed to the leads."""
+
+    reason: Annotated[str, Stripped] = Field(min_length=1, max_length=1000)
+
+
+class PasswordResetRequest(BaseModel):
+    """`POST /auth/password-reset`: where to send a reset link (202 whatever the address)."""
+
+    email: Email
+
+
+class PasswordSet(BaseModel):
+    """`POST /auth/password-reset/{token}` and `POST /invitations/{token}`: the new password."""
+
+    password: NewPassword = Field(description="12 characters or more")
+
+
+class PasswordChange(BaseModel):
+    """`POST /auth/password`: the current password and the new one."""
+
+    current_password: str = Field(max_length=MAX_PASSWORD_LENGTH)
+    new_password: NewPassword = Field(description="12 characters or more")
+
+
+class EmailForm(BaseModel):
+    """A page that asks for one email address (forgotten password, asking to join)."""
+
+    email: Email = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+class SetPasswordForm(BaseModel):
+    password: NewPassword = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+def _current_password(value: str) -> str:
+    if not value:
+        raise _problem("Enter your current password")
+    return value
+
+
+class ChangePasswordForm(BaseModel):
+    current_password: Annotated[str, AfterValidator(_current_password)] = ""
+    new_password: NewPassword = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+def _organisation_role(value: str) -> str:
+    if value not in ("lead", "viewer"):
+        raise _problem("Select whether they will be a lead or a viewer")
+    return value
+
+
+OrganisationRoleChoice = Annotated[str, AfterValidator(_organisation_role)]
+
+
+class ColleaguePublic(BaseModel):
+    """One person of the organisation; `invited` until they have set a password."""
+
+    id: int
+    email: str
+    role: str = Field(description="lead or viewer")
+    invited: bool = Field(description="Invited but has not set a password yet")
+
+    @classmethod
+    def of(cls, user) -> "ColleaguePublic":
+        return cls(id=user.id, email=user.email, role=user.organisation_role,
+                   invited=not user.password_hash)
+
+
+class ColleagueInvite(BaseModel):
+    """`POST /organisation/users`: who to invite, and as what."""
+
+    model_config = ConfigDict(json_schema_extra={
+        "examples": [{"email": "co.lead@riverside.example.org", "role": "lead"}]})
+
+    email: Email
+    role: OrganisationRoleChoice
+
+
+class RoleChange(BaseModel):
+    """`PATCH /organisation/users/{id}`: make a colleague a lead or a viewer."""
+
+    role: OrganisationRoleChoice
+
+
+class NationalInvite(BaseModel):
+    """`POST /national/users`: the email address of a new national user."""
+
+    email: Email
+
+
+class InviteForm(BaseModel):
+    email: Email = ""
+    role: OrganisationRoleChoice = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+class NationalInviteForm(BaseModel):
+    email: Email = ""
+
+    model_config = ConfigDict(validate_default=True)
+
+
+class OrganisationChanges(BaseModel):
+    """`PATCH /organisation`: the details to change; those left out stay as they are."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"region": "south_east"}]})
+
+    name: OrganisationName | None = None
+    employer_type: EmployerType | None = None
+    region: Region | None = None
+    teaching_partnership: TeachingPartnership = Field(
+        default=None, description="A key from GET /reference, or null for none")
+    programmes: Programmes | None = None
+
+    def applied_to(self, organisation) -> dict:
+        """Every detail, as changed: the ones given here over the organisation's own."""
+        current = {name: getattr(organisation, name) for name in type(self).model_fields}
+        return {**current, **self.model_dump(exclude_unset=True)}
+
+
+class OrganisationForm(BaseModel):
+    """The page that changes the organisation's details, one field per input."""
+
+    name: OrganisationName = ""
+    employer_type: EmployerType = ""
+    region: Region = ""
+    teaching_partnership: TeachingPartnershipChoice = ""
+    programmes: Programmes = []
+
+    model_config = ConfigDict(validate_default=True)
+
+
+class JoinRequest(BaseModel):
+    """`POST /organisations/{id}/join-requests`: who asks the leads for an invitation."""
+
+    email: Email

@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from app import ratelimit
 from app.accounts.emails import EmailRefused, normalise_email
 from app.accounts.models import Organisation, User
+from app.accounts.organisations import ensure_name_free, name_key
 from app.config import get_settings
 from app.errors import Conflict, Invalid, TooManyAttempts
 from app.security import (
@@ -15,9 +16,11 @@ from app.security import (
     create_token,
     decode_token,
     hash_password,
+    keyed_hash,
+    new_token,
     verify_password,
 )
-from app.vocabulary import Role
+from app.vocabulary import OrganisationRole, OrganisationStatus, Role
 
 MIN_PASSWORD_LENGTH = 12
 SESSION_TOKEN = "session"  # the page cookie
@@ -89,10 +92,14 @@ def _commit_new_account(session: Session) -> None:
 
 
 def create_user(
-    *, session: Session, email: str, password: str, role: str, organisation_id: int | None = None
+    *, session: Session, email: str, password: str, role: str, organisation_id: int | None = None,
+    organisation_role: str = OrganisationRole.LEAD,
 ) -> User:
+    """A national account, or an employer account of an organisation (a lead unless told)."""
     user = _new_user(session=session, email=email, password=password, role=role)
     user.organisation_id = organisation_id
+    if role == Role.EMPLOYER:
+        user.organisation_role = organisation_role
     session.add(user)
     _commit_new_account(session)
     session.refresh(user)
@@ -123,7 +130,9 @@ def register_organisation(
                                 limit=settings.registrations_per_address_per_hour,
                                 window_seconds=_REGISTRATION_WINDOW_SECONDS):
         raise TooManyRegistrations(refused.retry_after(_REGISTRATION_WINDOW_SECONDS))
+    ensure_name_free(session=session, name=name)
     user = _new_user(session=session, email=email, password=password, role=Role.EMPLOYER)
+    user.organisation_role = OrganisationRole.LEAD
     organisation = add_organisation(
         session=session, name=name, employer_type=employer_type, region=region,
         teaching_partnership=teaching_partnership, programmes=programmes,
@@ -139,11 +148,15 @@ def register_organisation(
 def add_organisation(
     *, session: Session, name: str, employer_type: str, region: str,
     teaching_partnership: str | None, programmes: list[str],
+    status: str = OrganisationStatus.PENDING,
 ) -> Organisation:
     """Stage a new organisation in the caller's transaction (registering it, or loading the demo),
-    with its id; the values are checked by the schemas before they get here."""
+    with its id; the values are checked by the schemas before they get here. A registration is
+    pending until approved (rule 15); the demo and the load benchmarks add approved ones."""
     organisation = Organisation(
+        status=status,
         name=name.strip(),
+        name_key=name_key(name),
         employer_type=employer_type,
         region=region,
         teaching_partnership=teaching_partnership,
@@ -228,9 +241,11 @@ def issue_token(*, user: User, kind: str) -> IssuedToken:
     minutes = (
         settings.session_hours * 60 if kind == SESSION_TOKEN else settings.access_token_minutes
     )
-    # Both kinds carry the session version: signing out everywhere ends API tokens too.
+    # Both kinds carry the user's session version: signing out, resetting or changing the
+    # password moves it on, and every session and token issued before then stops working. The
+    # random id tells apart two tokens issued in the same second (one may be kept, the other not).
     token = create_token(subject=str(user.id), kind=kind, minutes=minutes,
-                         claims={"ver": user.session_version})
+                         claims={"ver": user.session_version, "jti": new_token()})
     return IssuedToken(token=token, expires_in=minutes * 60)
 
 
@@ -245,8 +260,8 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
     user = session.get(User, user_id)
     if user is None:
         return None
-    if version != user.session_version:
-        return None  # signed out everywhere (or the password changed) since it was issued
+    if version != user.session_version and keyed_hash(token) != user.kept_token_hash:
+        return None  # signed out (or the password changed) since it was issued
     return user
 
 
@@ -256,6 +271,7 @@ def end_sessions(*, session: Session, user_id: int) -> None:
     user = session.get(User, user_id)
     if user is not None:
         user.session_version += 1
+        user.kept_token_hash = None
         session.commit()
 
 

@@ -8,14 +8,14 @@ itself (reports too), so the rule lives here only:
                      so nobody learns that another organisation's round exists. Not signed in:
                      401 under /api/, a redirect to sign in on a page.
     EmployerRound    Round: an AccessibleRound that the user may change (open, close, codes,
-                     self-assessment): its own employers only; a national user gets 403.
+                     self-assessment): its own leads only; a viewer or a national user gets 403.
 """
 
 from typing import Annotated
 
 from fastapi import Depends, Path
 
-from app.accounts.deps import CurrentUser
+from app.accounts.deps import VIEWERS_READ_ONLY, CurrentUser
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound
 from app.lifecycle.models import Round
@@ -43,6 +43,8 @@ AccessibleRound = Annotated[Round, Depends(get_accessible_round)]
 def get_employer_round(round_: AccessibleRound, user: CurrentUser) -> Round:
     if user.role != Role.EMPLOYER:
         raise Forbidden("Only an employer account of the organisation can change its round")
+    if not user.is_lead:
+        raise Forbidden(VIEWERS_READ_ONLY)
     return round_
 
 

@@ -31,6 +31,20 @@ class Round(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    # Where the organisation stood when the round opened: benchmarks group the round by these,
+    # so a later change of region, partnership or type does not rewrite past benchmarks. None
+    # until the round opens (region is never None once recorded: it tells the two apart).
+    region: str | None = Field(default=None, max_length=40)
+    teaching_partnership: str | None = Field(default=None, max_length=80)
+    employer_type: str | None = Field(default=None, max_length=40)
+
+    def placed(self, *, region: str, teaching_partnership: str | None,
+               employer_type: str) -> tuple[str, str | None, str]:
+        """(region, Teaching Partnership, employer type) recorded at open, or else the
+        organisation's current ones, given."""
+        if self.region is not None:
+            return self.region, self.teaching_partnership, self.employer_type or employer_type
+        return region, teaching_partnership, employer_type
 
     @property
     def expected(self) -> dict[str, int]:

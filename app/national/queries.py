@@ -10,6 +10,7 @@ from sqlalchemy import Integer, Text, and_, case, cast, exists, func, literal, o
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from app.accounts.approval import counts_in_results
 from app.accounts.models import Organisation
 from app.config import Settings
 from app.lifecycle.models import Round
@@ -33,7 +34,9 @@ class Participation:
 
 
 def _launched(year: str, programme: str):
-    return and_(Round.year == year, Round.programme == programme, Round.status.in_(LAUNCHED))
+    """Launched rounds of one year and programme that count (their organisation is approved)."""
+    return and_(Round.year == year, Round.programme == programme, Round.status.in_(LAUNCHED),
+                counts_in_results(Round.organisation_id))
 
 
 def _flag(condition):
@@ -79,7 +82,8 @@ def count_participation(
     runs_programme = cast(Organisation.programmes, Text).contains(f'"{programme}"', autoescape=True)
     has_round = Organisation.id.in_(select(Round.organisation_id).where(_launched(year, programme)))
     registered = session.execute(
-        select(func.count(Organisation.id)).where(or_(runs_programme, has_round))
+        select(func.count(Organisation.id))
+        .where(or_(runs_programme, has_round), counts_in_results(Organisation.id))
     ).scalar_one()
     return Participation(
         registered=registered,

@@ -8,9 +8,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlmodel import Session
 
+from app.accounts.approval import counts_in_results
 from app.accounts.models import Organisation
 from app.config import Settings
 from app.lifecycle.models import Round
@@ -39,17 +40,20 @@ def round_cells(*, session: Session, round_id: int) -> dict[int, dict[str, Cell]
 def qualifying_round_ids(
     *, settings: Settings, year: str | None = None, programme: str | None = None
 ):
-    """Closed rounds meeting the minimum criteria (rule 6), as a subquery of round ids.
+    """Closed rounds of approved organisations meeting the minimum criteria (rules 6 and 15), as
+    a subquery of round ids.
 
     Reads the response counts recorded at close (one row per round), not the summaries.
     """
-    query = select(RoundResponses.round_id).where(criteria.condition(settings))
-    if year is not None or programme is not None:
-        query = query.join(Round, Round.id == RoundResponses.round_id)
-        if year is not None:
-            query = query.where(Round.year == year)
-        if programme is not None:
-            query = query.where(Round.programme == programme)
+    query = (
+        select(RoundResponses.round_id)
+        .join(Round, Round.id == RoundResponses.round_id)
+        .where(criteria.condition(settings), counts_in_results(Round.organisation_id))
+    )
+    if year is not None:
+        query = query.where(Round.year == year)
+    if programme is not None:
+        query = query.where(Round.programme == programme)
     return query
 
 
@@ -69,8 +73,21 @@ class CohortRound:
     means: dict[int, Fraction] = field(default_factory=dict)
 
 
+def recorded_placement():
+    """A round's region, Teaching Partnership and employer type as recorded when it opened (or,
+    for a round recorded before rounds kept them, its organisation's), as three columns of a
+    query that joins Round and Organisation."""
+    recorded = Round.region.is_not(None)
+    return (
+        case((recorded, Round.region), else_=Organisation.region),
+        case((recorded, Round.teaching_partnership), else_=Organisation.teaching_partnership),
+        case((recorded, Round.employer_type), else_=Organisation.employer_type),
+    )
+
+
 def _in_cohort(*, year: str, programme: str, statement_set: str, settings: Settings):
-    """Rule 7's cohort: qualifying closed rounds of one year, programme and statement set.
+    """Rule 7's cohort: qualifying closed rounds of approved organisations (rule 15) of one
+    year, programme and statement set.
 
     The query must join RoundResponses (the criteria read its counts).
     """
@@ -80,6 +97,7 @@ def _in_cohort(*, year: str, programme: str, statement_set: str, settings: Setti
         Round.statement_set == statement_set,
         Round.status == RoundStatus.CLOSED,
         criteria.condition(settings),
+        counts_in_results(Round.organisation_id),
     )
 
 
@@ -95,9 +113,7 @@ def cohort_rounds(
         select(
             Round.id,
             Organisation.id,
-            Organisation.region,
-            Organisation.teaching_partnership,
-            Organisation.employer_type,
+            *recorded_placement(),
             RoundStatement.statement_number,
             RoundStatement.total,
             RoundStatement.n,

@@ -68,7 +68,10 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
 
     cohort = cohort_rounds(session=session, year=round_.year, programme=round_.programme,
                            statement_set=round_.statement_set, settings=settings)
-    groups = _benchmark_groups(organisation, cohort)
+    placement = round_.placed(region=organisation.region,
+                              teaching_partnership=organisation.teaching_partnership,
+                              employer_type=organisation.employer_type)
+    groups = _benchmark_groups(placement, cohort)
     enough = settings.minimum_organisations
     previous, previous_means, same_scale = _previous_means(
         session=session, round_=round_, statement_set=statement_set, k=k)
@@ -92,7 +95,7 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
     highest, lowest = agg.highest_and_lowest(
         {n: value.average if value else None for n, value in published.items()})
     return RoundReport(
-        round=_round_summary(round_, organisation),
+        round=_round_summary(round_, organisation, placement),
         counts=counts,
         meets_minimum=minimum.met,
         minimum_criteria=MinimumCriteriaPublic(met=minimum.met, reasons=list(minimum.reasons)),
@@ -150,8 +153,10 @@ def _statement_report(
     )
 
 
-def _round_summary(round_: Round, organisation: Organisation) -> RoundSummaryPublic:
+def _round_summary(round_: Round, organisation: Organisation,
+                   placement: tuple[str, str | None, str]) -> RoundSummaryPublic:
     reference = get_reference()
+    region, partnership, employer_type = placement
     return RoundSummaryPublic(
         id=round_.id,
         year=round_.year,
@@ -162,26 +167,26 @@ def _round_summary(round_: Round, organisation: Organisation) -> RoundSummaryPub
         organisation=OrganisationSummary(
             id=organisation.id,
             name=organisation.name,
-            region=organisation.region,
-            region_label=reference.label("regions", organisation.region),
-            teaching_partnership=organisation.teaching_partnership,
-            teaching_partnership_label=reference.label("teaching_partnerships",
-                                                       organisation.teaching_partnership),
-            employer_type=organisation.employer_type,
-            employer_type_label=reference.label("employer_types", organisation.employer_type),
+            region=region,
+            region_label=reference.label("regions", region),
+            teaching_partnership=partnership,
+            teaching_partnership_label=reference.label("teaching_partnerships", partnership),
+            employer_type=employer_type,
+            employer_type_label=reference.label("employer_types", employer_type),
         ),
     )
 
 
-def _benchmark_groups(organisation: Organisation, cohort: list[CohortRound]) -> Groups:
-    """Each benchmark group's rounds, and the reason when the organisation has no such group."""
+def _benchmark_groups(placement: tuple[str, str | None, str],
+                      cohort: list[CohortRound]) -> Groups:
+    """Each benchmark group's rounds, and the reason when the round has no such group; the
+    groups are those the round was in when it opened (Round.placed)."""
+    region, partnership, employer_type = placement
     groups: Groups = {
         "national": (cohort, None),
-        "region": ([r for r in cohort if r.region == organisation.region], None),
-        "employer_type": ([r for r in cohort if r.employer_type == organisation.employer_type],
-                          None),
+        "region": ([r for r in cohort if r.region == region], None),
+        "employer_type": ([r for r in cohort if r.employer_type == employer_type], None),
     }
-    partnership = organisation.teaching_partnership
     groups["teaching_partnership"] = (
         ([], NOT_IN_A_PARTNERSHIP) if partnership is None
         else ([r for r in cohort if r.teaching_partnership == partnership], None)

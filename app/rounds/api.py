@@ -6,6 +6,8 @@ Refusals are domain errors, answered as JSON `{detail}` by the one error handler
 from fastapi import APIRouter, status
 
 from app.accounts.deps import CurrentUser, EmployerUser
+from app.audit.models import AuditAction
+from app.audit.service import codes_issued, record_round_event
 from app.db import SessionDep
 from app.lifecycle.deps import AccessibleRound, EmployerRound
 from app.rounds.schemas import (
@@ -37,6 +39,8 @@ def create(body: RoundCreate, user: EmployerUser, session: SessionDep) -> RoundP
         session=session, organisation_id=user.organisation_id, programme=body.programme,
         year=body.year, statement_set=body.statement_set, expected=body.expected.model_dump(),
     )
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_CREATED,
+                       round_=round_)
     return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
@@ -66,18 +70,22 @@ def read(round_: AccessibleRound, session: SessionDep) -> RoundPublic:
 @router.post(
     "/{round_id}/open", response_model=RoundPublic, responses=api_errors(401, 403, 404, 409, 422)
 )
-def open_(round_: EmployerRound, session: SessionDep) -> RoundPublic:
+def open_(round_: EmployerRound, session: SessionDep, user: CurrentUser) -> RoundPublic:
     """Open a draft round: its links start taking responses. 409 unless it is a draft."""
     round_ = open_round(session=session, round_id=round_.id)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_OPENED,
+                       round_=round_)
     return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
 @router.post(
     "/{round_id}/close", response_model=RoundPublic, responses=api_errors(401, 403, 404, 409, 422)
 )
-def close(round_: EmployerRound, session: SessionDep) -> RoundPublic:
+def close(round_: EmployerRound, session: SessionDep, user: CurrentUser) -> RoundPublic:
     """Close an open round. Final: it never reopens or takes another response. 409 unless open."""
     round_ = close_round(session=session, round_id=round_.id)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_CLOSED,
+                       round_=round_)
     return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
@@ -115,7 +123,10 @@ def put_self_assessment(
     response_model=CodesPublic,
     responses=api_errors(401, 403, 404, 409, 422),
 )
-def create_codes(body: CodesCreate, round_: EmployerRound, session: SessionDep) -> CodesPublic:
+def create_codes(body: CodesCreate, round_: EmployerRound, session: SessionDep,
+                 user: CurrentUser) -> CodesPublic:
     """Issue single-use codes per respondent type. They are returned this once, never again."""
     codes = issue_codes(session=session, round_id=round_.id, counts=body.model_dump())
+    record_round_event(session=session, actor=user, action=AuditAction.CODES_ISSUED,
+                       round_=round_, detail=codes_issued(codes))
     return CodesPublic(round_id=round_.id, codes=codes)

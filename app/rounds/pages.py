@@ -11,6 +11,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from app.accounts.deps import CurrentUser, EmployerUser, ShowsPageUser
 from app.accounts.service import get_organisation
+from app.audit.models import AuditAction
+from app.audit.service import codes_issued, record_round_event
 from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
@@ -97,6 +99,8 @@ def new_round(request: Request, user: EmployerUser, session: SessionDep, form: F
     except DomainError as error:
         return _new_round_page(request, values, {error.field or "programme": error.message},
                                status_code=error.status)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_CREATED,
+                       round_=round_)
     return redirect(f"/rounds/{round_.id}")
 
 
@@ -108,12 +112,14 @@ def round_page(request: Request, round_: AccessibleRound, user: CurrentUser,
                session: SessionDep) -> HTMLResponse:
     overview = describe_round(session=session, round_=round_)
     return render(request, "rounds/round.html", round_view(
-        overview, can_change=not user.is_national, links=link_cards(overview)))
+        overview, can_change=user.is_lead, links=link_cards(overview)))
 
 
 @router.post("/rounds/{round_id}/open")
-def open_(round_: EmployerRound, session: SessionDep) -> Response:
+def open_(round_: EmployerRound, session: SessionDep, user: CurrentUser) -> Response:
     open_round(session=session, round_id=round_.id)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_OPENED,
+                       round_=round_)
     return redirect(f"/rounds/{round_.id}")
 
 
@@ -125,8 +131,10 @@ def close_page(request: Request, round_: EmployerRound, session: SessionDep) -> 
 
 
 @router.post("/rounds/{round_id}/close")
-def close(round_: EmployerRound, session: SessionDep) -> Response:
+def close(round_: EmployerRound, session: SessionDep, user: CurrentUser) -> Response:
     close_round(session=session, round_id=round_.id)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_CLOSED,
+                       round_=round_)
     return redirect(f"/rounds/{round_.id}")
 
 
@@ -149,7 +157,7 @@ def codes_page(request: Request, round_: EmployerRound, session: SessionDep) -> 
 
 @router.post("/rounds/{round_id}/codes")
 def create_codes(request: Request, round_: EmployerRound, session: SessionDep,
-                 form: FormDep) -> Response:
+                 form: FormDep, user: CurrentUser) -> Response:
     """Answers with the codes as a CSV download: they exist in plain form only in this response.
 
     Not post/redirect/get on purpose: a redirect would have nothing to show, since only the
@@ -166,6 +174,8 @@ def create_codes(request: Request, round_: EmployerRound, session: SessionDep,
             raise
         return _codes_page(request, round_, session, values, {error.field: error.message},
                            status_code=error.status)
+    record_round_event(session=session, actor=user, action=AuditAction.CODES_ISSUED,
+                       round_=round_, detail=codes_issued(codes))
     return _codes_csv(round_, codes)
 
 

@@ -63,9 +63,14 @@ def create_round(
 
     One round per organisation, programme and year: RoundConflict otherwise, even when two
     requests race (the unique constraint decides). RoundInvalid for a set that does not exist
-    or does not suit the programme.
+    or does not suit the programme, or a programme the organisation has not declared.
     """
     chosen = _statement_set_for(programme, statement_set)
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is not None and programme not in organisation.programmes:
+        raise RoundInvalid(f"Your organisation does not run the {_programme(programme)} "
+                           "programme. Add it to your organisation's details first.",
+                           field="programme")
     if _find_round(session, organisation_id=organisation_id, programme=programme, year=year):
         raise _duplicate(programme, year)
     try:
@@ -128,9 +133,19 @@ def _duplicate(programme: str, year: str) -> RoundConflict:
 
 
 def open_round(*, session: Session, round_id: int) -> Round:
-    """Open a draft round: its links start taking responses. RoundConflict otherwise."""
+    """Open a draft round: its links start taking responses. RoundConflict otherwise.
+
+    The round records the organisation's region, Teaching Partnership and employer type as
+    they are now: its benchmarks keep them whatever the organisation changes later.
+    """
+    organisation = session.exec(
+        select(Organisation).join(Round, Round.organisation_id == Organisation.id)
+        .where(Round.id == round_id)).first()
+    placement = {} if organisation is None else {
+        "region": organisation.region, "teaching_partnership": organisation.teaching_partnership,
+        "employer_type": organisation.employer_type}
     move(session, round_id, source=RoundStatus.DRAFT,
-         values={"status": RoundStatus.OPEN, "opened_at": utcnow()})
+         values={"status": RoundStatus.OPEN, "opened_at": utcnow(), **placement})
     session.commit()
     return reloaded(session, round_id)
 

@@ -198,7 +198,8 @@ def test_registering_is_limited_per_address_so_probing_for_emails_is_slow(client
     make_employer(session, email="known@example.org")
 
     statuses = [client.post("/api/v1/auth/register",
-                            json=registration(email=f"probe{n}@example.org")).status_code
+                            json=registration(email=f"probe{n}@example.org",
+                                              name=f"Probe Council {n}")).status_code
                 for n in range(3)]
     probe = client.post("/api/v1/auth/register", json=registration(email="known@example.org"))
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from tests.browser.api import STATEMENTS, Ratings, closed_round
@@ -282,6 +282,8 @@ def test_an_employer_runs_a_round_from_registration_to_the_national_results(
             self_assessment=own,
             answers={"nqsw": nqsws, "line_manager": managers},
         )
+    # Rule 15: the three organisations count only once the national team approves them.
+    approve_the_organisations(new_context().new_page(), checks, live_server, count=3)
     open_the_round(employer, checks, round_)
 
     keyboard = new_context().new_page()
@@ -431,7 +433,7 @@ def read_and_download_the_report(page: Page, checks: PageChecks, round_: Round) 
         assert shown == expected
 
 
-def read_the_national_results(page: Page, checks: PageChecks, server, round_: Round) -> None:
+def sign_in_as_national(page: Page, checks: PageChecks, server) -> None:
     page.goto("/sign-in")
     checks.check(page)
     page.get_by_label("Email address").fill(server.national_email)
@@ -439,6 +441,32 @@ def read_the_national_results(page: Page, checks: PageChecks, server, round_: Ro
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/national")
     checks.check(page)
+
+
+QUEUE_TIMEOUT_MS = 15_000  # a loaded machine is slow to answer an approval
+
+
+def approve_the_organisations(page: Page, checks: PageChecks, server, *, count: int) -> None:
+    """A national user approves every organisation waiting, from the approval queue."""
+    sign_in_as_national(page, checks, server)
+    page.get_by_role("link", name="Organisations", exact=True).click()
+    page.wait_for_url("**/national/organisations")
+    checks.check(page)
+    page.get_by_role("link", name="Organisations waiting for approval").click()
+    page.wait_for_url("**/national/approvals")
+    approve = page.get_by_role("button", name=re.compile(r"^Approve "))
+    for waiting in range(count, 0, -1):
+        # The queue reloads after each approval: wait for it to show one fewer (a loaded
+        # machine may still be showing the page before the click).
+        expect(approve).to_have_count(waiting, timeout=QUEUE_TIMEOUT_MS)
+        checks.check(page)
+        approve.first.click()
+    expect(page.locator("#none-waiting")).to_be_visible(timeout=QUEUE_TIMEOUT_MS)
+    checks.check(page)
+
+
+def read_the_national_results(page: Page, checks: PageChecks, server, round_: Round) -> None:
+    sign_in_as_national(page, checks, server)
 
     page.get_by_label("Year", exact=True).select_option(round_.year)
     page.get_by_label("Programme", exact=True).select_option(label="Child and family")

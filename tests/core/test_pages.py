@@ -103,23 +103,25 @@ def test_signed_out_visitor_is_offered_sign_in_only():
 
 
 @pytest.mark.parametrize(
-    ("user", "link"),
+    ("user", "links"),
     [
         (
             SimpleNamespace(email="lead@example.org", is_national=False, organisation_name="Org"),
-            ("Dashboard", "/dashboard"),
+            [("Dashboard", "/dashboard"), ("Your organisation", "/organisation"),
+             ("Your password", "/account/password")],
         ),
         (
             SimpleNamespace(email="team@example.org", is_national=True, organisation_name=None),
-            ("National results", "/national"),
+            [("National results", "/national"), ("Organisations", "/national/organisations"),
+             ("Your password", "/account/password")],
         ),
     ],
 )
-def test_signed_in_user_sees_their_home_and_a_sign_out_form(user, link):
+def test_signed_in_user_sees_their_home_and_a_sign_out_form(user, links):
     soup = assert_good_page(render(fake_request(user=user), "core/start.html"))
 
     navigation = soup.select_one(".govuk-service-navigation")
-    assert [(a.get_text(strip=True), a["href"]) for a in navigation.select("a")] == [link]
+    assert [(a.get_text(strip=True), a["href"]) for a in navigation.select("a")] == links
     form = navigation.select_one('form[method="post"]')
     assert form["action"] == "/sign-out"
     assert form.select_one('input[name="csrf_token"]')["value"] == "token-for-test"

@@ -1,5 +1,6 @@
-"""The access matrix: every round endpoint and page × anonymous, own employer, another
-organisation's employer, national user. No cross-organisation read or write ever succeeds."""
+"""The access matrix: every round endpoint and page × anonymous, own employer (a lead), own
+viewer, another organisation's employer, national user. No cross-organisation read or write ever
+succeeds, and a viewer reads everything its organisation's leads read but changes nothing."""
 
 from dataclasses import dataclass, field
 
@@ -30,7 +31,7 @@ class Endpoint:
     method: str
     path: str  # with {round_id}
     state: str  # the round's state in which the employer's request succeeds
-    writes: bool  # employer-only: a national user is refused (403)
+    writes: bool  # leads only: a viewer or a national user is refused (403)
     body: dict = field(default_factory=dict)
 
     @property
@@ -68,7 +69,8 @@ ROUND_ENDPOINTS = [
     Endpoint("GET", "/rounds/{round_id}/report.csv", "closed", writes=False),
     Endpoint("GET", "/rounds/{round_id}/report.pdf", "closed", writes=False),
 ]
-ACTORS = ("anonymous", "own employer", "other organisation's employer", "national user")
+ACTORS = ("anonymous", "own employer", "own viewer", "other organisation's employer",
+          "national user")
 
 
 def served_round_routes() -> set[str]:
@@ -93,6 +95,8 @@ def people(session):
         "organisation": organisation,
         "anonymous": None,
         "own employer": make_employer(session, organisation=organisation),
+        "own viewer": make_employer(session, organisation=organisation,
+                                    organisation_role="viewer"),
         "other organisation's employer": make_employer(session),
         "national user": make_national_user(session),
     }
@@ -143,7 +147,7 @@ def test_round_access_matrix(client, session, people, endpoint, actor):
             assert response.json() == {"detail": "No round with this id"}
         else:
             assert_good_page(response, title_contains="Page not found")
-    elif actor == "national user" and endpoint.writes:
+    elif actor in ("national user", "own viewer") and endpoint.writes:
         assert status == 403
     else:
         assert status < 400, response.text[:500]
@@ -197,9 +201,10 @@ def test_the_dashboard_lists_only_the_organisations_own_rounds(client, session, 
 
 @pytest.mark.parametrize(
     ("actor", "api_status", "page_status"),
-    [("anonymous", 401, 303), ("own employer", 201, 303), ("national user", 403, 403)],
+    [("anonymous", 401, 303), ("own employer", 201, 303), ("own viewer", 403, 403),
+     ("national user", 403, 403)],
 )
-def test_only_an_employer_can_create_a_round(client, people, actor, api_status, page_status):
+def test_only_a_lead_can_create_a_round(client, people, actor, api_status, page_status):
     user = people[actor]
 
     api = client.post("/api/v1/rounds", headers=api_headers(user),

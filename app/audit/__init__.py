@@ -1,0 +1,1 @@
+"""The audit log of account and round actions: who did what, when (never a respondent)."""
