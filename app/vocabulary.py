@@ -74,3 +74,12 @@ NOT_IN_A_PARTNERSHIP = "not in a Teaching Partnership"
 def fewer_than(k: int) -> str:
     """The reason shown in place of a number hidden by small-group protection (rule 5)."""
     return f"fewer than {k} ratings"
+BENCHMARKS_GIVE_TO_GET = (
+    "benchmarks are shown only in the report of a round that meets the minimum criteria")
+
+
+def withheld_benchmark(organisations: int) -> str:
+    """Why a benchmark group is withheld by the disclosure audit (rule 7), in words."""
+    who = "1 organisation" if organisations == 1 else f"{organisations} organisations"
+    return (f"withheld: together with the other benchmarks published this year it would let "
+            f"anyone work out the figures of {who}")

@@ -46,8 +46,10 @@ def report_csv(report: RoundReport) -> str:
         "Statement", "Theme", "Text", "Average", "RAG", "Scores", "Withheld because",
         *(label for _, label in TYPE_COLUMNS),
         *(f"{label} average" for _, label in BENCHMARK_COLUMNS),
-        "Previous average", "Change", "RAG change", "Scales differ",
+        "Previous average", "Change", "RAG change", "Scales differ", "Report warnings",
     ])
+    # About the whole round, so the same on every row: a reader of any row sees a padded group.
+    warnings = " ".join(f"{warning.message}." for warning in report.warnings)
     for statement in report.statements:
         previous = statement.previous
         benchmarks = statement.benchmarks
@@ -66,6 +68,7 @@ def report_csv(report: RoundReport) -> str:
             "" if previous is None or previous.change is None else f"{previous.change:+}",
             (previous and previous.rag_change) or "",
             "yes" if previous and previous.scale_differs else "",
+            warnings,
         ])
     return buffer.getvalue()
 

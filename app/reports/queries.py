@@ -29,10 +29,11 @@ def round_cells(*, session: Session, round_id: int) -> dict[int, dict[str, Cell]
             RoundSummary.respondent_type,
             RoundSummary.n,
             RoundSummary.total,
+            RoundSummary.dont_know,
         ).where(RoundSummary.round_id == round_id)
     )
-    for number, respondent_type, n, total in rows:
-        cells[number][respondent_type] = Cell(n=n, total=total)
+    for number, respondent_type, n, total, dont_know in rows:
+        cells[number][respondent_type] = Cell(n=n, total=total, dont_know=dont_know)
     return dict(cells)
 
 
@@ -152,6 +153,7 @@ def cohort_cells(
             RoundSummary.respondent_type,
             RoundSummary.n,
             RoundSummary.total,
+            RoundSummary.dont_know,
         )
         .join(Round, Round.id == RoundSummary.round_id)
         .join(RoundResponses, RoundResponses.round_id == Round.id)
@@ -159,6 +161,6 @@ def cohort_cells(
                            settings=settings))
     )
     cells: dict[int, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
-    for round_id, number, respondent_type, n, total in rows:
-        cells[round_id][number][respondent_type] = Cell(n=n, total=total)
+    for round_id, number, respondent_type, n, total, dont_know in rows:
+        cells[round_id][number][respondent_type] = Cell(n=n, total=total, dont_know=dont_know)
     return {round_id: dict(statements) for round_id, statements in cells.items()}

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 
+from app.accounts.deps import OptionalUser
 from app.db import SessionDep
 from app.survey.schemas import (
     CodeResponseCreate,
@@ -37,6 +38,7 @@ IdempotencyKey = Annotated[
 _NOT_FOUND = {404: {"description": "Unknown link or code"}}
 _SUBMIT_ERRORS = {
     **_NOT_FOUND,
+    403: {"description": "Sent with a session or token of the round's own organisation"},
     409: {"description": "The round is not open yet, has closed, or the code was used"},
     422: {"model": RatingsRefused, "description": "Ratings refused; nothing stored"},
     429: {"description": "A ceiling is reached: submissions per link, or codes per address"},
@@ -47,13 +49,15 @@ _SUBMIT_ERRORS = {
     "/code/responses", status_code=201, response_model=ResponseStored, responses=_SUBMIT_ERRORS
 )
 def create_code_response(
-    body: CodeResponseCreate, session: SessionDep, request: Request, key: IdempotencyKey = None,
+    body: CodeResponseCreate, session: SessionDep, request: Request, user: OptionalUser,
+    key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response with a single-use code instead of a link."""
     count_code_attempt(address=request.client.host if request.client else "unknown")
     survey = find_survey_by_code(session=session, code=body.code)
     submission = submit_response(
-        session=session, survey=survey, ratings=body.ratings, idempotency_key=key
+        session=session, survey=survey, ratings=body.ratings, idempotency_key=key,
+        signed_in_organisation=user.organisation_id if user else None,
     )
     return ResponseStored.from_survey(submission.survey)
 
@@ -68,11 +72,13 @@ def read_survey(token: str, session: SessionDep) -> SurveyPublic:
     "/{token}/responses", status_code=201, response_model=ResponseStored, responses=_SUBMIT_ERRORS
 )
 def create_response(
-    token: str, body: ResponseCreate, session: SessionDep, key: IdempotencyKey = None,
+    token: str, body: ResponseCreate, session: SessionDep, user: OptionalUser,
+    key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response: every statement rated 1–5, or null for “I do not know”."""
     survey = find_survey(session=session, token=token)
     submission = submit_response(
-        session=session, survey=survey, ratings=body.ratings, idempotency_key=key
+        session=session, survey=survey, ratings=body.ratings, idempotency_key=key,
+        signed_in_organisation=user.organisation_id if user else None,
     )
     return ResponseStored.from_survey(submission.survey)

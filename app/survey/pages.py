@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from app.accounts.deps import OptionalUser
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
@@ -122,14 +123,16 @@ def check_answers(token: str, request: Request, session: SessionDep) -> Response
 
 
 @router.post("/{token}/check", response_class=HTMLResponse)
-def send_answers(token: str, request: Request, session: SessionDep) -> Response:
+def send_answers(token: str, request: Request, session: SessionDep,
+                 user: OptionalUser) -> Response:
     # Not checked for "answerable" first: a double click's second request must find the first
     # one's idempotency record (and go to "done"), even though the code is now used.
     survey, journey = _journey(request, session, token, answerable=False)
     if gap := journey.unanswered():
         return gap
     submit_response(session=session, survey=survey, ratings=journey.draft.public_ratings(),
-                    idempotency_key=journey.draft.submission_key)
+                    idempotency_key=journey.draft.submission_key,
+                    signed_in_organisation=user.organisation_id if user else None)
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response
