@@ -49,6 +49,7 @@ class Figure:
 @dataclass(frozen=True)
 class Withheld:
     reason: str
+    organisations: int = 0  # in the group now, for the statement
 
 
 Shown = Figure | Withheld
@@ -63,7 +64,8 @@ def publish_benchmarks(
 ) -> dict[GroupKey, dict[int, Shown]]:
     """Group → statement number → its figures or why not, publishing what is new; commits.
 
-    A group of fewer than `minimum` organisations is not shown. One version of a group is shown
+    A group needs more than `minimum` organisations to be shown (a reader inside it needs
+    `minimum` others). One version of a group is shown
     until `minimum` more organisations have joined it; a new version, or a new group, is offered
     to the audit together with the other groups asked for now (largest first), against every
     version published this year, and stored when accepted. Withheld, a group shows its last
@@ -84,8 +86,9 @@ def publish_benchmarks(
             latest = versions.get(group, [None])[-1]
             if latest is not None and not _renewed(latest, current, minimum):
                 result[group][number] = _figure(latest)
-            elif len(current) < minimum:
-                result[group][number] = Withheld(NOT_ENOUGH_ORGANISATIONS)
+            elif len(current) <= minimum:
+                # Alone, a group of `minimum` shows a reader inside it the other members' total.
+                result[group][number] = Withheld(NOT_ENOUGH_ORGANISATIONS, len(current))
             else:
                 candidates.append((group, current))
         verdict = _audit(published, tuple(candidates), minimum=minimum)
@@ -96,8 +99,9 @@ def publish_benchmarks(
                 result[group][number] = _figure(row)
             else:
                 latest = versions.get(group, [None])[-1]
-                result[group][number] = (_figure(latest) if latest is not None
-                                         else Withheld(withheld_benchmark(len(isolated))))
+                result[group][number] = (
+                    _figure(latest) if latest is not None
+                    else Withheld(withheld_benchmark(len(isolated)), len(_members)))
     session.commit()
     return result
 

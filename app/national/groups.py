@@ -6,11 +6,13 @@ organisation only where that organisation's own report publishes it (rule 5).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 from sqlmodel import Session
 
+from app.benchmarks.cohorts import GroupKey
+from app.benchmarks.service import Shown
 from app.config import Settings
 from app.national.query import NationalQuery
 from app.national.schemas import Group, StatementFigures
@@ -51,8 +53,13 @@ def statement_figures(statement_set: StatementSet, values: dict[int, list[Fracti
 def breakdown(
     *, session: Session, query: NationalQuery, cohort: list[CohortRound],
     statement_set: StatementSet, settings: Settings,
+    published: Mapping[GroupKey, Mapping[int, Shown]] | None = None,
 ) -> tuple[dict[str, Group], int]:
-    """Group key → its figures, in reference order; and how many organisations are in none."""
+    """Group key → its figures, in reference order; and how many organisations are in none.
+
+    Groups of organisations show their figures as `published` (app.benchmarks: audited,
+    renewed in steps); respondent types are figured here.
+    """
     if query.group_by is None:
         return {}, 0
     if query.group_by == GroupBy.RESPONDENT_TYPE:
@@ -64,13 +71,21 @@ def breakdown(
     reference_list = REFERENCE_LISTS[query.group_by]
     minimum = settings.minimum_organisations
     groups = {}
+    by_organisation = published is not None and query.group_by != GroupBy.RESPONDENT_TYPE
     for key, (organisations, values) in grouped.items():
-        shown = organisations >= minimum
+        # A group of organisations alone needs `minimum` besides any reader inside it (rule 7).
+        shown = organisations > minimum if by_organisation else organisations >= minimum
+        statements = statement_figures(statement_set, values, minimum) if shown else []
+        if by_organisation:
+            figures = published.get(GroupKey(query.group_by, key), {})
+            statements = [StatementFigures.published(s, statement_set.theme_of[s.number],
+                                                     figures.get(s.number))
+                          for s in statement_set.statements] if shown else []
         groups[key] = Group(
             label=get_reference().label(reference_list, key),
             organisations=organisations,
             suppressed=None if shown else NOT_ENOUGH_ORGANISATIONS,
-            statements=statement_figures(statement_set, values, minimum) if shown else [],
+            statements=statements,
         )
     return groups, ungrouped
 
