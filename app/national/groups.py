@@ -17,7 +17,7 @@ from app.config import Settings
 from app.national.query import NationalQuery
 from app.national.schemas import Group, StatementFigures
 from app.reports import aggregation as agg
-from app.reports.queries import CohortRound, cohort_cells
+from app.reports.queries import CohortRound, cohort_cells, pooled_types_of
 from app.statements.loader import StatementSet
 from app.statements.reference import get_reference
 from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, SELF_ASSESSMENT, GroupBy
@@ -113,12 +113,15 @@ def _by_respondent_type(
     self-assessment is the employer's own single answer, which its report always shows."""
     cells = cohort_cells(session=session, year=query.year, programme=query.programme,
                          statement_set=statement_set.key, settings=settings)
+    never_alone = pooled_types_of(session=session, round_ids=list(cells),
+                                  k=settings.small_group_k)
     values: dict[str, dict[int, list[Fraction]]] = {t: defaultdict(list) for t in RESPONDENT_TYPES}
     organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
     for round_id, statements in cells.items():
         for number in statement_set.numbers:
             result = agg.protect_statement(cells=statements.get(number, {}),
-                                           k=settings.small_group_k)
+                                           k=settings.small_group_k,
+                                           never_alone=never_alone.get(round_id, ()))
             published = {SELF_ASSESSMENT: result.self_assessment} | {
                 name: outcome.published for name, outcome in result.respondent_types.items()
             }

@@ -164,3 +164,13 @@ def cohort_cells(
     for round_id, number, respondent_type, n, total, dont_know in rows:
         cells[round_id][number][respondent_type] = Cell(n=n, total=total, dont_know=dont_know)
     return {round_id: dict(statements) for round_id, statements in cells.items()}
+
+
+def pooled_types_of(*, session: Session, round_ids: list[int], k: int) -> dict[int, frozenset[str]]:
+    """Round id → the respondent types it never publishes alone: those expected below k when it
+    opened (rule 5), as its own report pools them."""
+    if not round_ids:
+        return {}
+    rows = session.execute(select(Round).where(Round.id.in_(round_ids))).scalars()
+    return {round_.id: frozenset(name for name, expected in round_.expected.items()
+                                 if expected < k) for round_ in rows}

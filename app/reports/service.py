@@ -13,7 +13,7 @@ from app.errors import Conflict
 from app.lifecycle.models import Round
 from app.reports import aggregation as agg
 from app.reports import criteria
-from app.reports.queries import cohort_rounds, previous_round, round_cells
+from app.reports.queries import cohort_rounds, pooled_types_of, previous_round, round_cells
 from app.reports.schemas import (
     Benchmarks,
     BenchmarkValue,
@@ -66,7 +66,7 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
     counts = count_responses(session=session, round_ids=[round_.id])[round_.id]
     minimum = criteria.check(status=round_.status, counts=counts, settings=settings)
     cells = round_cells(session=session, round_id=round_.id)
-    never_alone = pooled_types(round_, k)
+    never_alone = pooled_types_of(session=session, round_ids=[round_.id], k=k)[round_.id]
     results = {n: agg.protect_statement(cells=cells.get(n, {}), k=k, never_alone=never_alone)
                for n in statement_set.numbers}
 
@@ -117,11 +117,6 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
             scale_differs=not same_scale),
         warnings=_warnings(session, round_, counts),
     )
-
-
-def pooled_types(round_: Round, k: int) -> frozenset[str]:
-    """The respondent types never published alone in this round: those expected below k."""
-    return frozenset(name for name, expected in round_.expected.items() if expected < k)
 
 
 def _warnings(session: Session, round_: Round, counts: dict[str, int]) -> list[ReportWarning]:
