@@ -1,7 +1,7 @@
 """Set-up through the JSON API, for what a browser test needs but is not about.
 
 The error-page test needs an open round; the journey needs other organisations' closed rounds,
-so that benchmarks and national averages (3 organisations at least) have something to show.
+so that benchmarks and national averages (4 organisations at least) have something to show.
 """
 
 import secrets
