@@ -133,7 +133,7 @@ def test_after_close_no_code_or_key_is_left_and_ids_and_row_order_say_nothing(se
     issue_codes(session=session, round_id=survey_round.round.id, counts={"nqsw": 3})
     _submit_numbered(session, survey_round, 30)
     before_ids = set(session.exec(select(SurveyResponse.id)).all())
-    storage = "ctid" if postgres_base_url() else "r.rowid"
+    storage = "r.ctid" if postgres_base_url() else "r.rowid"
 
     assert _order_of(session, storage) == list(range(30))  # what the attacker relied on
     close_round(session=session, round_id=survey_round.round.id)
