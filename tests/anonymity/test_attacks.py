@@ -11,11 +11,14 @@
 
 import base64
 import contextlib
+import csv
+import io
 import re
 import zlib
 from datetime import date
 
 import pytest
+from bs4 import BeautifulSoup
 from sqlalchemy import text
 from sqlmodel import select
 
@@ -350,3 +353,23 @@ def test_another_organisations_session_does_not_stop_an_answer(client, session):
 
     assert response.status_code == 201
 
+
+
+def test_the_warning_of_a_padded_group_shows_on_the_page_and_in_the_csv(client, session):
+    organisation = make_organisation(session)
+    round_ = make_closed_round(session, organisation=organisation,
+                               expected={"nqsw": 4, "line_manager": 1, "other": 0},
+                               answers=same_answers({"self_assessment": [3], "nqsw": [4] * 4,
+                                                     "line_manager": [1, 5, 5]}))
+    sign_in(client, make_employer(session, organisation=organisation))
+    sentence = ("3 line manager responses were received, but 1 was expected when the round "
+                "opened")
+
+    page = client.get(f"/rounds/{round_.id}/report")
+    spreadsheet = client.get(f"/rounds/{round_.id}/report.csv")
+
+    assert page.status_code == 200
+    warning = BeautifulSoup(page.text, "html.parser").select_one("#report-warnings")
+    assert warning is not None and sentence in " ".join(warning.get_text().split())
+    rows = list(csv.DictReader(io.StringIO(spreadsheet.text)))
+    assert len(rows) == 32 and all(sentence in row["Report warnings"] for row in rows)
