@@ -1,7 +1,7 @@
 """HTML routes of the respondent journey: start, one page per theme, check answers, done.
 
 The same routes serve a link (`/survey/{token}/…`) and a single-use code (`/survey/code/…`, the
-code held in the signed draft cookie after it is entered on `/survey/code`). Answers in progress
+code held in the encrypted draft cookie after it is entered on `/survey/code`). Answers in progress
 live only in that cookie (app.survey.drafts); nothing is stored until "Send your answers". A
 refusal (closed, not open, unknown, used) is a domain error with a page of its own.
 """
