@@ -2,18 +2,28 @@
 
 from app.accounts.models import AccountToken, Organisation, User
 from app.audit.models import AuditEvent
+from app.benchmarks.models import PublishedBenchmark
 from app.lifecycle.models import Round
 from app.ratelimit import RateCount
 from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
-from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
+from app.survey.models import (
+    CodeCount,
+    IdempotencyRecord,
+    InvitationCode,
+    Rating,
+    RoundLink,
+    SurveyResponse,
+)
 
 __all__ = [
     "AccountToken",
     "AuditEvent",
+    "CodeCount",
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",
+    "PublishedBenchmark",
     "RateCount",
     "Rating",
     "ReportPdf",

@@ -128,3 +128,14 @@ ABBREVIATIONS = {
     "PDP": "professional development plan",
     "PQS": "Post-qualifying Standards",
 }
+
+
+BENCHMARKS_GIVE_TO_GET = (
+    "benchmarks are shown only in the report of a round that meets the minimum criteria")
+
+
+def withheld_benchmark(organisations: int) -> str:
+    """Why a benchmark group is withheld by the disclosure audit (rule 7), in words."""
+    who = "1 organisation" if organisations == 1 else f"{organisations} organisations"
+    return (f"withheld: together with the other benchmarks published this year it would let "
+            f"anyone work out the figures of {who}")

@@ -6,16 +6,18 @@ organisation only where that organisation's own report publishes it (rule 5).
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from fractions import Fraction
 
 from sqlmodel import Session
 
+from app.benchmarks.cohorts import GroupKey
+from app.benchmarks.service import Shown
 from app.config import Settings
 from app.national.query import NationalQuery
 from app.national.schemas import Group, StatementFigures
 from app.reports import aggregation as agg
-from app.reports.queries import CohortRound, cohort_cells
+from app.reports.queries import CohortRound, cohort_cells, pooled_types_of
 from app.statements.loader import StatementSet
 from app.statements.reference import get_reference
 from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, SELF_ASSESSMENT, GroupBy
@@ -51,8 +53,13 @@ def statement_figures(statement_set: StatementSet, values: dict[int, list[Fracti
 def breakdown(
     *, session: Session, query: NationalQuery, cohort: list[CohortRound],
     statement_set: StatementSet, settings: Settings,
+    published: Mapping[GroupKey, Mapping[int, Shown]] | None = None,
 ) -> tuple[dict[str, Group], int]:
-    """Group key → its figures, in reference order; and how many organisations are in none."""
+    """Group key → its figures, in reference order; and how many organisations are in none.
+
+    Groups of organisations show their figures as `published` (app.benchmarks: audited,
+    renewed in steps); respondent types are figured here.
+    """
     if query.group_by is None:
         return {}, 0
     if query.group_by == GroupBy.RESPONDENT_TYPE:
@@ -64,13 +71,21 @@ def breakdown(
     reference_list = REFERENCE_LISTS[query.group_by]
     minimum = settings.minimum_organisations
     groups = {}
+    by_organisation = published is not None and query.group_by != GroupBy.RESPONDENT_TYPE
     for key, (organisations, values) in grouped.items():
-        shown = organisations >= minimum
+        # A group of organisations alone needs `minimum` besides any reader inside it (rule 7).
+        shown = organisations > minimum if by_organisation else organisations >= minimum
+        statements = statement_figures(statement_set, values, minimum) if shown else []
+        if by_organisation:
+            figures = published.get(GroupKey(query.group_by, key), {})
+            statements = [StatementFigures.published(s, statement_set.theme_of[s.number],
+                                                     figures.get(s.number))
+                          for s in statement_set.statements] if shown else []
         groups[key] = Group(
             label=get_reference().label(reference_list, key),
             organisations=organisations,
             suppressed=None if shown else NOT_ENOUGH_ORGANISATIONS,
-            statements=statement_figures(statement_set, values, minimum) if shown else [],
+            statements=statements,
         )
     return groups, ungrouped
 
@@ -98,12 +113,15 @@ def _by_respondent_type(
     self-assessment is the employer's own single answer, which its report always shows."""
     cells = cohort_cells(session=session, year=query.year, programme=query.programme,
                          statement_set=statement_set.key, settings=settings)
+    never_alone = pooled_types_of(session=session, round_ids=list(cells),
+                                  k=settings.small_group_k)
     values: dict[str, dict[int, list[Fraction]]] = {t: defaultdict(list) for t in RESPONDENT_TYPES}
     organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
     for round_id, statements in cells.items():
         for number in statement_set.numbers:
             result = agg.protect_statement(cells=statements.get(number, {}),
-                                           k=settings.small_group_k)
+                                           k=settings.small_group_k,
+                                           never_alone=never_alone.get(round_id, ()))
             published = {SELF_ASSESSMENT: result.self_assessment} | {
                 name: outcome.published for name, outcome in result.respondent_types.items()
             }

@@ -4,11 +4,13 @@ Built from app.reports.aggregation's benchmarks and changes by the constructors 
 report's displayed values (`Displayed`) and theme figures.
 """
 
+from datetime import date
 from fractions import Fraction
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.benchmarks.service import Figure, Withheld
 from app.reports import aggregation as agg
 from app.reports.schemas import Displayed, ThemeFigure, shown
 from app.statements.loader import Statement
@@ -43,13 +45,34 @@ class StatementFigures(BaseModel):
     theme: int
     text: str
     average: Displayed | None = Field(description=AVERAGE)
-    mean: float | None = Field(description="Unrounded national average")
+    mean: float | None = Field(description="Unrounded average: null for figures over groups "
+                               "of organisations, which publish displayed values only (rule 7)")
     min: Displayed | None = Field(description="Lowest organisation average, displayed")
     max: Displayed | None = Field(description="Highest organisation average, displayed")
     rag: Rag | None = Field(description="red, amber or green, from the displayed average")
     organisations: int = Field(description="Organisations with a published average for it")
     suppressed: str | None = Field(
         description="Why the figures are hidden", examples=["not enough organisations yet"])
+    published_on: date | None = Field(
+        default=None, description="When figures over groups of organisations were first "
+        "published (they change only in steps of 3 organisations); null for respondent types")
+
+    @classmethod
+    def published(cls, statement: Statement, theme: int, value: Figure | Withheld | None,
+                  **more) -> Self:
+        """A statement's figures as app.benchmarks published them: displayed values only (no
+        unrounded mean), the range from 5 organisations, or why they are not shown."""
+        if not isinstance(value, Figure):
+            figures = {"average": None, "mean": None, "min": None, "max": None, "rag": None,
+                       "organisations": value.organisations if value else 0,
+                       "suppressed": value.reason if value else NOT_ENOUGH_ORGANISATIONS}
+        else:
+            average = agg.Average(mean=value.mean)
+            figures = {"average": average.average, "mean": None, "rag": average.rag,
+                       "min": agg.display(value.minimum), "max": agg.display(value.maximum),
+                       "organisations": value.organisations, "suppressed": None,
+                       "published_on": value.published_on}
+        return cls(number=statement.number, theme=theme, text=statement.text, **figures, **more)
 
     @classmethod
     def of(cls, statement: Statement, theme: int, values: list[Fraction], minimum: int,

@@ -12,6 +12,8 @@ from fractions import Fraction
 
 from sqlmodel import Session
 
+from app.benchmarks.cohorts import KINDS, NATIONAL, GroupKey, group_of
+from app.benchmarks.service import Figure, Scope, Shown, publish_benchmarks
 from app.config import Settings, get_settings
 from app.errors import Invalid
 from app.lifecycle.years import academic_year_of, previous_year
@@ -61,9 +63,10 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
 
     cohort = cohort_rounds(session=session, year=year, programme=programme, statement_set=key,
                            settings=settings)
-    values = values_by_statement(cohort)
-    benchmarks = {n: agg.benchmark(v, min_organisations=minimum) for n, v in values.items()}
-    exact = {n: result.mean for n, result in benchmarks.items() if result is not None}
+    published = publish_national(session=session, query=query, cohort=cohort,
+                                 statement_set=chosen, settings=settings)
+    national = published.get(GroupKey(NATIONAL), {})
+    exact = {n: value.mean for n, value in national.items() if isinstance(value, Figure)}
     previous, previous_means, same_scale = _previous_year(
         session=session, year=year, programme=programme, statement_set=chosen, settings=settings)
     changes = {n: agg.change(current=exact.get(n), previous=previous_means.get(n),
@@ -73,7 +76,7 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
             update={"rag_changed": [n for n in chosen.numbers if changes[n].rag_change]})
     highest, lowest = agg.highest_and_lowest({n: agg.display(mean) for n, mean in exact.items()})
     groups, ungrouped = breakdown(session=session, query=query, cohort=cohort,
-                                  statement_set=chosen, settings=settings)
+                                  statement_set=chosen, settings=settings, published=published)
     return NationalResults(
         year=year,
         programme=programme,
@@ -94,9 +97,8 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
             agg.display(exact.get(s.number)) for s in theme.statements))
                 for theme in chosen.themes],
         statements=[
-            NationalStatement.of(
-                s, chosen.theme_of[s.number], values.get(s.number, []), minimum,
-                benchmarks.get(s.number),
+            NationalStatement.published(
+                s, chosen.theme_of[s.number], national.get(s.number),
                 previous=None if previous is None else PreviousYearFigures.of(changes[s.number]))
             for s in chosen.statements
         ],
@@ -107,6 +109,23 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
         groups=groups,
         not_in_a_group=ungrouped,
     )
+
+
+def publish_national(
+    *, session: Session, query: NationalQuery, cohort: list[CohortRound],
+    statement_set: StatementSet, settings: Settings,
+) -> dict[GroupKey, dict[int, Shown]]:
+    """The national figures and those of the breakdown's groups of organisations, published
+    through app.benchmarks like a report's: audited together with every figure published this
+    year, so that no hidden group is the national figure less the groups shown (rule 7)."""
+    groups = [GroupKey(NATIONAL)]
+    if query.group_by in KINDS:
+        keys = {group_of(member, query.group_by) for member in cohort}
+        groups += sorted(group for group in keys if group is not None)
+    return publish_benchmarks(
+        session=session, scope=Scope(query.year, query.programme, statement_set.key),
+        cohort=cohort, groups=groups, numbers=statement_set.numbers,
+        minimum=settings.minimum_organisations, today=date.today())
 
 
 def _previous_year(

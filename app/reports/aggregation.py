@@ -60,18 +60,25 @@ def rag(displayed: Decimal | None) -> Rag | None:
 class Cell:
     """One respondent type's scores for one statement, as SQL aggregates them.
 
-    `n` counts the scores given ("do not know" excluded) and `total` is their sum.
+    `n` counts the scores given ("do not know" excluded), `total` is their sum and `dont_know`
+    counts the "I do not know" answers (a type with neither did not answer at all).
     """
 
     n: int
     total: int
+    dont_know: int = 0
 
     def __post_init__(self) -> None:
         if self.n < 0 or not _LOWEST_SCORE * self.n <= self.total <= _HIGHEST_SCORE * self.n:
             raise ValueError(f"{self.n} scores from 1 to 5 cannot add up to {self.total}")
 
     def __add__(self, other: "Cell") -> "Cell":
-        return Cell(n=self.n + other.n, total=self.total + other.total)
+        return Cell(n=self.n + other.n, total=self.total + other.total,
+                    dont_know=self.dont_know + other.dont_know)
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.n or self.dont_know)
 
     @property
     def mean(self) -> Fraction | None:
@@ -148,12 +155,21 @@ class StatementResult:
     respondent_types: dict[str, TypeResult]
 
 
-def protect_statement(*, cells: Mapping[str, Cell], k: int = SMALLEST_K) -> StatementResult:
+def protect_statement(
+    *, cells: Mapping[str, Cell], k: int = SMALLEST_K, never_alone: Iterable[str] = ()
+) -> StatementResult:
     """Apply small-group protection to one statement's cells; a missing type counts as empty.
 
     Every published anonymous number is a part or a sum of parts, and the parts are disjoint with
     at least k scores each, so no sum or difference of published numbers isolates fewer than k
     anonymous scores.
+
+    A type with no score but "I do not know" answers is pooled like a type with one or two
+    scores, so that a hidden cell reads the same whatever its few answers were (rule 5); only a
+    type nobody of which answered at all (which the response counts show anyway) is left out of
+    the pooling. A type in `never_alone`
+    (its expected number was below k when the round opened) is never a part on its own, however
+    many scores it has: answers padding it stay pooled.
     """
     if k < SMALLEST_K:
         raise ValueError(f"k must be at least {SMALLEST_K}, not {k}")
@@ -177,7 +193,8 @@ def protect_statement(*, cells: Mapping[str, Cell], k: int = SMALLEST_K) -> Stat
             respondent_types={name: TypeResult(suppressed=fewer_than(k)) for name in by_type},
         )
 
-    parts = _pool(by_type, k=k)
+    present = {name: cell for name, cell in by_type.items() if cell.answered}
+    parts = _pool(present, k=k, never_alone=frozenset(never_alone))
     respondent_types = {name: TypeResult(suppressed=NO_RATINGS) for name in by_type}
     for part in parts:
         for name in part.types:
@@ -196,24 +213,57 @@ def protect_statement(*, cells: Mapping[str, Cell], k: int = SMALLEST_K) -> Stat
     )
 
 
-def _pool(by_type: Mapping[str, Cell], *, k: int) -> tuple[Part, ...]:
-    """Merge the smallest part with the next smallest non-empty one until every part has k.
+def _pool(by_type: Mapping[str, Cell], *, k: int, never_alone: frozenset[str]) -> tuple[Part, ...]:
+    """Merge the smallest small part with the next smallest part until no part is small.
 
-    The caller guarantees at least k anonymous scores, so the loop ends. Ties between parts of the
-    same size go by the fixed order of `ANONYMOUS_TYPES`, never by the scores.
+    A part is small when it has fewer than k scores, or holds only types that are never shown
+    alone. The caller guarantees at least k anonymous scores, so the loop ends (at worst with
+    one part, the anonymous scores together, which the organisation average less the
+    self-assessment gives anyway). Ties between parts of the same size go by the fixed order of
+    `ANONYMOUS_TYPES`, never by the scores.
     """
     rank = ANONYMOUS_TYPES.index
-    parts = [((name,), cell) for name, cell in by_type.items() if cell.n]
-    while True:
-        parts.sort(key=lambda part: (part[1].n, rank(part[0][0])))
+
+    def small(part: tuple[tuple[str, ...], Cell]) -> bool:
+        return part[1].n < k or set(part[0]) <= never_alone
+
+    parts = [((name,), cell) for name, cell in by_type.items()]
+    while len(parts) > 1:
+        parts.sort(key=lambda part: (not small(part), part[1].n, rank(part[0][0])))
         (smallest_types, smallest), *rest = parts
-        if smallest.n >= k:
+        if not small((smallest_types, smallest)):
             break
+        rest.sort(key=lambda part: (part[1].n, rank(part[0][0])))
         (next_types, next_smallest), *rest = rest
         pooled = tuple(sorted(smallest_types + next_types, key=rank))
         parts = [(pooled, smallest + next_smallest), *rest]
     parts.sort(key=lambda part: rank(part[0][0]))
     return tuple(Part(mean=cell.mean, n=cell.n, types=types) for types, cell in parts)
+
+
+@dataclass(frozen=True)
+class ExpectationWarning:
+    """More responses, or more codes, of one type than the employer expected at open (rule 5):
+    a padded group shows to whoever reads the report."""
+
+    code: str  # "more_responses_than_expected" or "more_codes_than_expected"
+    respondent_type: str
+    expected: int
+    received: int
+
+
+def expectation_warnings(
+    *, expected: Mapping[str, int], responses: Mapping[str, int], codes: Mapping[str, int]
+) -> list[ExpectationWarning]:
+    """Each anonymous type whose responses, or codes issued, exceed the expected number."""
+    warnings = []
+    for name in ANONYMOUS_TYPES:
+        wanted = expected.get(name, 0)
+        for code, got in (("more_responses_than_expected", responses.get(name, 0)),
+                          ("more_codes_than_expected", codes.get(name, 0))):
+            if got > wanted:
+                warnings.append(ExpectationWarning(code, name, wanted, got))
+    return warnings
 
 
 def theme_average(displayed: Iterable[Decimal | None]) -> Average | None:

@@ -31,7 +31,8 @@ def printed(value) -> str:
 # The tidy table's columns, in order; README "The report as CSV" says what each holds.
 CSV_COLUMNS = (
     "statement", "theme", "text", "group", "group_label", "average", "rag", "ratings",
-    "organisations", "min", "max", "previous_average", "change", "rag_change", "not_shown_because",
+    "organisations", "min", "max", "published_on", "previous_average", "change", "rag_change",
+    "not_shown_because",
 )
 
 
@@ -88,11 +89,12 @@ def report_rows(report: RoundReport) -> list[dict[str, object]]:
             b = getattr(s.benchmarks, key)
             row = {**base, "group": key, "group_label": group_labels[key]}
             if b is None:
-                row["not_shown_because"] = (report.benchmark_notes.get(key)
+                row["not_shown_because"] = (s.benchmark_notes.get(key)
+                                            or report.benchmark_notes.get(key)
                                             or "no organisations with ratings")
             else:
                 row.update(average=b.average, rag=b.rag, organisations=b.organisations,
-                           min=b.min, max=b.max)
+                           min=b.min, max=b.max, published_on=b.published_on.isoformat())
             rows.append(row)
     return rows
 
@@ -115,6 +117,8 @@ def report_csv(report: RoundReport) -> str:
         ("Meets the minimum criteria", "yes" if report.meets_minimum else "no"),
         ("Small-group threshold", report.small_group_threshold),
         ("Compared with", report.previous_round.year if report.previous_round else ""),
+        # More answers or codes than expected (rule 5): a padded group shows to every reader.
+        *(("Warning", f"{warning.message}.") for warning in report.warnings),
     ]))
     writer.writerow(CSV_COLUMNS)
     for row in report_rows(report):

@@ -30,10 +30,11 @@ def round_cells(*, session: Session, round_id: int) -> dict[int, dict[str, Cell]
             RoundSummary.respondent_type,
             RoundSummary.n,
             RoundSummary.total,
+            RoundSummary.dont_know,
         ).where(RoundSummary.round_id == round_id)
     )
-    for number, respondent_type, n, total in rows:
-        cells[number][respondent_type] = Cell(n=n, total=total)
+    for number, respondent_type, n, total, dont_know in rows:
+        cells[number][respondent_type] = Cell(n=n, total=total, dont_know=dont_know)
     return dict(cells)
 
 
@@ -168,6 +169,7 @@ def cohort_cells(
             RoundSummary.respondent_type,
             RoundSummary.n,
             RoundSummary.total,
+            RoundSummary.dont_know,
         )
         .join(Round, Round.id == RoundSummary.round_id)
         .join(RoundResponses, RoundResponses.round_id == Round.id)
@@ -175,6 +177,16 @@ def cohort_cells(
                            settings=settings))
     )
     cells: dict[int, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
-    for round_id, number, respondent_type, n, total in rows:
-        cells[round_id][number][respondent_type] = Cell(n=n, total=total)
+    for round_id, number, respondent_type, n, total, dont_know in rows:
+        cells[round_id][number][respondent_type] = Cell(n=n, total=total, dont_know=dont_know)
     return {round_id: dict(statements) for round_id, statements in cells.items()}
+
+
+def pooled_types_of(*, session: Session, round_ids: list[int], k: int) -> dict[int, frozenset[str]]:
+    """Round id → the respondent types it never publishes alone: those expected below k when it
+    opened (rule 5), as its own report pools them."""
+    if not round_ids:
+        return {}
+    rows = session.execute(select(Round).where(Round.id.in_(round_ids))).scalars()
+    return {round_.id: frozenset(name for name, expected in round_.expected.items()
+                                 if expected < k) for round_ in rows}

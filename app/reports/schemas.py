@@ -6,11 +6,13 @@ filled in one place and the report page, its CSV and PDF, the JSON API and the n
 is a `Decimal` (one decimal place, exact) that JSON writes as a number.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Self
 
 from pydantic import BaseModel, Field, PlainSerializer
 
+from app.benchmarks.service import Figure, Withheld
 from app.reports import aggregation as agg
 from app.statements.loader import Theme
 from app.vocabulary import Rag
@@ -64,19 +66,25 @@ class CombinedPart(BaseModel):
 
 
 class BenchmarkValue(BaseModel):
+    """A benchmark group's figures for one statement, as published (rule 7): the displayed mean
+    of organisation averages (no unrounded mean), the range only from 5 organisations."""
+
     average: Displayed
-    mean: float
     rag: Rag
-    min: Displayed
-    max: Displayed
+    min: Displayed | None = Field(description="Lowest organisation average; null below 5")
+    max: Displayed | None = Field(description="Highest organisation average; null below 5")
     organisations: int
+    published_on: date = Field(description="When these figures were first published; they "
+                               "change only once 3 more organisations have joined the group")
 
     @classmethod
-    def of(cls, value: agg.Benchmark | None) -> Self | None:
-        if value is None:
+    def of(cls, value: Figure | Withheld | None) -> Self | None:
+        if not isinstance(value, Figure):
             return None
-        return cls(**shown(value), min=value.minimum, max=value.maximum,
-                   organisations=value.organisations)
+        average = agg.Average(mean=value.mean)
+        return cls(average=average.average, rag=average.rag,
+                   min=agg.display(value.minimum), max=agg.display(value.maximum),
+                   organisations=value.organisations, published_on=value.published_on)
 
 
 class Benchmarks(BaseModel):
@@ -113,6 +121,8 @@ class StatementReport(BaseModel):
     by_respondent_type: dict[str, PublishedValue | WithheldValue]
     combined: list[CombinedPart]
     benchmarks: Benchmarks
+    benchmark_notes: dict[str, str | None] = Field(
+        description="Why each benchmark not shown for this statement is not shown")
     previous: PreviousValue | None
 
 
@@ -184,6 +194,28 @@ class PreviousRound(BaseModel):
     scale_differs: bool
 
 
+class ReportWarning(BaseModel):
+    """More responses or codes of one type than expected when the round opened (rule 5)."""
+
+    code: str = Field(examples=["more_responses_than_expected", "more_codes_than_expected"])
+    respondent_type: str
+    expected: int
+    received: int
+    message: str
+
+    @classmethod
+    def of(cls, warning: agg.ExpectationWarning, label: str) -> Self:
+        label = label if label.isupper() else label[:1].lower() + label[1:]
+        what = "responses" if warning.code == "more_responses_than_expected" else "codes"
+        verb = "were received" if what == "responses" else "were issued"
+        message = (f"{warning.received} {label} {what} {verb}, but {warning.expected} "
+                   f"{'was' if warning.expected == 1 else 'were'} expected when the round "
+                   "opened: some answers of this group may not come from the people it was "
+                   "meant for")
+        return cls(code=warning.code, respondent_type=warning.respondent_type,
+                   expected=warning.expected, received=warning.received, message=message)
+
+
 class RoundReport(BaseModel):
     round: RoundSummaryPublic
     counts: dict[str, int]
@@ -198,6 +230,8 @@ class RoundReport(BaseModel):
     gaps: list[Gap]
     benchmark_notes: dict[str, str | None]
     previous_round: PreviousRound | None
+    warnings: list[ReportWarning] = Field(
+        description="Responses or codes of a type beyond the number expected at open")
 
     def statement(self, number: int) -> StatementReport:
         return self.statements[number - 1]

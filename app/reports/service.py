@@ -1,16 +1,20 @@
 """Build an organisation's report for a closed round: the numbers of rules 4 to 9."""
 
+from datetime import date
 from fractions import Fraction
+from types import SimpleNamespace
 
 from sqlmodel import Session
 
 from app.accounts.models import Organisation
+from app.benchmarks.cohorts import KINDS, group_of
+from app.benchmarks.service import Scope, Shown, Withheld, publish_benchmarks
 from app.config import get_settings
 from app.errors import Conflict
 from app.lifecycle.models import Round
 from app.reports import aggregation as agg
 from app.reports import criteria
-from app.reports.queries import CohortRound, cohort_rounds, previous_round, round_cells
+from app.reports.queries import cohort_rounds, pooled_types_of, previous_round, round_cells
 from app.reports.schemas import (
     Benchmarks,
     BenchmarkValue,
@@ -21,6 +25,7 @@ from app.reports.schemas import (
     PreviousRound,
     PreviousValue,
     PublishedValue,
+    ReportWarning,
     RoundReport,
     RoundSummaryPublic,
     ScalePoint,
@@ -30,17 +35,15 @@ from app.reports.schemas import (
 )
 from app.statements.loader import Statement, StatementSet, get_statement_sets
 from app.statements.reference import get_reference
+from app.survey.codes import code_counts
 from app.survey.service import count_responses
 from app.vocabulary import (
+    BENCHMARKS_GIVE_TO_GET,
     NO_RATINGS,
-    NOT_ENOUGH_ORGANISATIONS,
     NOT_IN_A_PARTNERSHIP,
     SELF_ASSESSMENT,
     RoundStatus,
 )
-
-# A benchmark group's rounds, and why the organisation has no such group (or None).
-Groups = dict[str, tuple[list[CohortRound], str | None]]
 
 
 class ReportNotReady(Conflict):
@@ -64,24 +67,22 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
     counts = count_responses(session=session, round_ids=[round_.id])[round_.id]
     minimum = criteria.check(status=round_.status, counts=counts, settings=settings)
     cells = round_cells(session=session, round_id=round_.id)
-    results = {n: agg.protect_statement(cells=cells.get(n, {}), k=k) for n in statement_set.numbers}
+    never_alone = pooled_types_of(session=session, round_ids=[round_.id], k=k)[round_.id]
+    results = {n: agg.protect_statement(cells=cells.get(n, {}), k=k, never_alone=never_alone)
+               for n in statement_set.numbers}
 
-    cohort = cohort_rounds(session=session, year=round_.year, programme=round_.programme,
-                           statement_set=round_.statement_set, settings=settings)
     placement = round_.placed(region=organisation.region,
                               teaching_partnership=organisation.teaching_partnership,
                               employer_type=organisation.employer_type)
-    groups = _benchmark_groups(placement, cohort)
-    enough = settings.minimum_organisations
+    shown, notes = _benchmarks(session, round_, placement, statement_set, minimum.met, settings)
     previous, previous_means, same_scale = _previous_means(
         session=session, round_=round_, statement_set=statement_set, k=k)
 
     def benchmarks(number: int) -> Benchmarks:
-        return Benchmarks(**{
-            name: BenchmarkValue.of(agg.benchmark(
-                (r.means[number] for r in members if number in r.means), min_organisations=enough))
-            for name, (members, _reason) in groups.items()
-        })
+        return Benchmarks(**{kind: BenchmarkValue.of(shown[kind].get(number)) for kind in KINDS})
+
+    def benchmark_notes(number: int) -> dict[str, str | None]:
+        return {kind: notes[kind] or _why(shown[kind].get(number)) for kind in KINDS}
 
     def compared(number: int) -> PreviousValue | None:
         if previous is None:
@@ -108,24 +109,32 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
         statements=[
             _statement_report(statement, statement_set.theme_of[statement.number],
                               results[statement.number], benchmarks(statement.number),
-                              compared(statement.number))
+                              benchmark_notes(statement.number), compared(statement.number))
             for statement in statement_set.statements
         ],
         highest=highest,
         lowest=lowest,
         gaps=[Gap.of(gap) for gap in agg.self_assessment_gaps(results=results)],
-        benchmark_notes={name: None if len(members) >= enough
-                         else (reason or NOT_ENOUGH_ORGANISATIONS)
-                         for name, (members, reason) in groups.items()},
+        benchmark_notes=notes,
         previous_round=None if previous is None else PreviousRound(
             id=previous.id, year=previous.year, statement_set=previous.statement_set,
             scale_differs=not same_scale),
+        warnings=_warnings(session, round_, counts),
     )
+
+
+def _warnings(session: Session, round_: Round, counts: dict[str, int]) -> list[ReportWarning]:
+    codes = {name: numbers["issued"]
+             for name, numbers in code_counts(session=session, round_id=round_.id).items()}
+    reference = get_reference()
+    return [ReportWarning.of(warning, reference.label("respondent_types", warning.respondent_type))
+            for warning in agg.expectation_warnings(expected=round_.expected, responses=counts,
+                                                    codes=codes)]
 
 
 def _statement_report(
     statement: Statement, theme: int, result: agg.StatementResult, benchmarks: Benchmarks,
-    previous: PreviousValue | None,
+    benchmark_notes: dict[str, str | None], previous: PreviousValue | None,
 ) -> StatementReport:
     """One statement as the report shows it: withheld parts say why, pooled parts show pooled."""
     own = result.self_assessment
@@ -149,6 +158,7 @@ def _statement_report(
         by_respondent_type=by_type,
         combined=[CombinedPart.of(part) for part in result.parts if len(part.types) > 1],
         benchmarks=benchmarks,
+        benchmark_notes=benchmark_notes,
         previous=previous,
     )
 
@@ -177,21 +187,40 @@ def _round_summary(round_: Round, organisation: Organisation,
     )
 
 
-def _benchmark_groups(placement: tuple[str, str | None, str],
-                      cohort: list[CohortRound]) -> Groups:
-    """Each benchmark group's rounds, and the reason when the round has no such group; the
-    groups are those the round was in when it opened (Round.placed)."""
+def _benchmarks(
+    session: Session, round_: Round, placement: tuple[str, str | None, str],
+    statement_set: StatementSet, qualifies: bool, settings,
+) -> tuple[dict[str, dict[int, Shown]], dict[str, str | None]]:
+    """Kind → statement → the figures of the organisation's own group of that kind, or why not;
+    and kind → why the whole column is empty (None when it is not).
+
+    Give to get (rule 7): only a round that meets the minimum criteria sees benchmarks. Reading
+    them publishes them (app.benchmarks.service): the same figures every reader of the group
+    sees, renewed in steps, audited against everything published this year.
+    """
+    if not qualifies:
+        return {kind: {} for kind in KINDS}, dict.fromkeys(KINDS, BENCHMARKS_GIVE_TO_GET)
+    # The groups the round was in when it opened (Round.placed), not where the organisation is now.
     region, partnership, employer_type = placement
-    groups: Groups = {
-        "national": (cohort, None),
-        "region": ([r for r in cohort if r.region == region], None),
-        "employer_type": ([r for r in cohort if r.employer_type == employer_type], None),
-    }
-    groups["teaching_partnership"] = (
-        ([], NOT_IN_A_PARTNERSHIP) if partnership is None
-        else ([r for r in cohort if r.teaching_partnership == partnership], None)
-    )
-    return groups
+    member = SimpleNamespace(region=region, teaching_partnership=partnership,
+                             employer_type=employer_type)
+    groups = {kind: group_of(member, kind) for kind in KINDS}
+    notes = {kind: None if group is not None else NOT_IN_A_PARTNERSHIP
+             for kind, group in groups.items()}
+    cohort = cohort_rounds(session=session, year=round_.year, programme=round_.programme,
+                           statement_set=round_.statement_set, settings=settings)
+    published = publish_benchmarks(
+        session=session,
+        scope=Scope(round_.year, round_.programme, round_.statement_set),
+        cohort=cohort, groups=[group for group in groups.values() if group is not None],
+        numbers=statement_set.numbers, minimum=settings.minimum_organisations,
+        today=date.today())
+    return {kind: published.get(group, {}) if group else {} for kind, group in groups.items()}, \
+        notes
+
+
+def _why(value: Shown | None) -> str | None:
+    return value.reason if isinstance(value, Withheld) else None
 
 
 def _previous_means(

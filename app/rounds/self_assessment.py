@@ -2,7 +2,7 @@
 
 The theme pages, check answers, their form parser and the draft cookie are the survey's
 (app.survey.journey), so the self-assessment asks exactly what respondents are asked. Answers
-in progress live in a signed cookie scoped to this round's self-assessment pages; "Save"
+in progress live in an encrypted cookie scoped to this round's self-assessment pages; "Save"
 replaces the stored self-assessment whole (app.survey.service.save_self_assessment). Only while
 the round is open.
 """

@@ -24,9 +24,9 @@ from app.reports.summaries import summarise_round
 from app.statements.loader import StatementSet, get_statement_sets, latest_set_for
 from app.statements.reference import get_reference
 from app.statements.service import record_set_use
-from app.survey.codes import code_counts
+from app.survey.codes import code_counts, forget_codes
 from app.survey.links import add_links, links_for_rounds
-from app.survey.service import count_responses, forget_submission_keys
+from app.survey.service import count_responses, forget_submission_keys, rewrite_responses
 from app.vocabulary import RoundStatus
 
 
@@ -154,13 +154,18 @@ def close_round(*, session: Session, round_id: int) -> Round:
     """Close an open round for good: the one transaction that spans domains.
 
     In the same transaction as the change of state, and so never without it: the round's
-    summary is written (app.reports.summaries), and its idempotency records go (they stop a
-    retried submission storing twice, and no submission can be stored any more).
+    summary is written (app.reports.summaries); its idempotency records and its codes go (they
+    stop a retried submission storing twice and a code answering twice, and no submission can
+    be stored any more), keeping only how many codes were issued and used; and its responses
+    are rewritten in a random order with fresh ids (rule 10: nothing stored orders them or
+    links them to a code, a key or a moment).
     """
     move(session, round_id, source=RoundStatus.OPEN,
          values={"status": RoundStatus.CLOSED, "closed_at": utcnow()})
     summarise_round(session=session, round_id=round_id)
     forget_submission_keys(session=session, round_id=round_id)
+    forget_codes(session=session, round_id=round_id)
+    rewrite_responses(session=session, round_id=round_id)
     session.commit()
     return reloaded(session, round_id)
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 
+from app.accounts.deps import OptionalUser
 from app.core.routing import client_address
 from app.db import SessionDep
 from app.survey.schemas import (
@@ -38,6 +39,7 @@ IdempotencyKey = Annotated[
 _NOT_FOUND = {404: {"description": "Unknown link or code"}}
 _SUBMIT_ERRORS = {
     **_NOT_FOUND,
+    403: {"description": "Sent with a session or token of the round's own organisation"},
     409: {"description": "The round is not open yet, has closed, or the code was used"},
     422: {"model": RatingsRefused, "description": "Ratings refused; nothing stored"},
     429: {"description": "A ceiling is reached: submissions per link, or codes per address"},
@@ -48,7 +50,8 @@ _SUBMIT_ERRORS = {
     "/code/responses", status_code=201, response_model=ResponseStored, responses=_SUBMIT_ERRORS
 )
 def create_code_response(
-    body: CodeResponseCreate, session: SessionDep, request: Request, key: IdempotencyKey = None,
+    body: CodeResponseCreate, session: SessionDep, request: Request, user: OptionalUser,
+    key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response with a single-use code instead of a link."""
     count_code_attempt(address=client_address(request))
@@ -56,6 +59,7 @@ def create_code_response(
     submission = submit_response(
         session=session, survey=survey, ratings=body.ratings, idempotency_key=key,
         address=client_address(request),
+        signed_in_organisation=user.organisation_id if user else None,
     )
     return ResponseStored.from_survey(submission.survey)
 
@@ -70,7 +74,7 @@ def read_survey(token: str, session: SessionDep) -> SurveyPublic:
     "/{token}/responses", status_code=201, response_model=ResponseStored, responses=_SUBMIT_ERRORS
 )
 def create_response(
-    token: str, body: ResponseCreate, session: SessionDep, request: Request,
+    token: str, body: ResponseCreate, session: SessionDep, request: Request, user: OptionalUser,
     key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response: every statement rated 1–5, or null for “I do not know”."""
@@ -78,5 +82,6 @@ def create_response(
     submission = submit_response(
         session=session, survey=survey, ratings=body.ratings, idempotency_key=key,
         address=client_address(request),
+        signed_in_organisation=user.organisation_id if user else None,
     )
     return ResponseStored.from_survey(submission.survey)

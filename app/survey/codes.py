@@ -3,13 +3,13 @@
 import secrets
 from collections.abc import Mapping
 
-from sqlalchemy import case, func, insert, update
+from sqlalchemy import case, delete, func, insert, update
 from sqlmodel import Session, select
 
 from app.errors import Conflict, Invalid
 from app.lifecycle.models import Round
 from app.security import keyed_hash
-from app.survey.models import InvitationCode
+from app.survey.models import CodeCount, InvitationCode
 from app.vocabulary import ANONYMOUS_TYPES, RoundStatus
 
 # Codes are typed by people: no 0/O, 1/I/L, so nobody has to guess which one they are looking at.
@@ -69,7 +69,8 @@ def _add_codes(session: Session, round_id: int, respondent_type: str, count: int
 
 
 def code_counts(*, session: Session, round_id: int) -> dict[str, dict[str, int]]:
-    """Codes issued and used per anonymous type (types without codes are left out)."""
+    """Codes issued and used per anonymous type (types without codes are left out): counted
+    from the codes while the round is open, from the counts kept at close once they are gone."""
     rows = session.exec(
         select(
             InvitationCode.respondent_type,
@@ -79,7 +80,22 @@ def code_counts(*, session: Session, round_id: int) -> dict[str, dict[str, int]]
         .where(InvitationCode.round_id == round_id)
         .group_by(InvitationCode.respondent_type)
     )
-    return {t: {"issued": issued, "used": int(used or 0)} for t, issued, used in rows}
+    counts = {t: {"issued": issued, "used": int(used or 0)} for t, issued, used in rows}
+    for kept in session.exec(select(CodeCount).where(CodeCount.round_id == round_id)):
+        counts[kept.respondent_type] = {"issued": kept.issued, "used": kept.used}
+    return counts
+
+
+def forget_codes(*, session: Session, round_id: int) -> None:
+    """Drop a closing round's codes, keeping only how many were issued and used, in the caller's
+    transaction (closing it): a closed round takes no answer, so a code has no purpose left, and
+    a used mark is a trace beside the answers (rule 10)."""
+    counts = code_counts(session=session, round_id=round_id)
+    if counts:
+        session.execute(insert(CodeCount), [
+            {"round_id": round_id, "respondent_type": t, **numbers}
+            for t, numbers in counts.items()])
+    session.exec(delete(InvitationCode).where(InvitationCode.round_id == round_id))
 
 
 def use_code(session: Session, *, code: str, round_id: int) -> None:

@@ -1,17 +1,29 @@
-"""Answers in progress, kept only in the respondent's browser as a signed cookie.
+"""Answers in progress, kept only in the respondent's browser as an encrypted cookie.
 
 Nothing about a draft is stored by the service: the cookie carries the ratings so far, a random
 submission key (so a double click on "Send your answers" stores once) and, for a code-bound
-survey, the code. It is signed (not encrypted: it holds only what the respondent chose), scoped
-to one survey's path, HttpOnly, SameSite=Lax, lasts for the browser session and is deleted when
-the answers are sent. A second cookie, holding nothing but "1", lets the start page say that this
-browser has already sent answers; it never stops anyone answering.
+survey, the code. On what may be a shared work computer, none of that may be readable, so the
+cookie is encrypted and authenticated (AES-256-GCM, an AEAD, from the maintained `cryptography`
+library) under a key derived from SECRET_KEY with HKDF, not merely signed (rule 10): without the
+secret it is random bytes, and a changed byte makes it worthless. It carries the time it was
+written and is dropped after DRAFT_MAX_AGE_SECONDS; it is scoped to one survey's path, HttpOnly,
+SameSite=Lax, lasts for the browser session and is deleted when the answers are sent. Once the
+round closes its pages refuse every draft, so the answers in it can never be sent. A second
+cookie, holding nothing but "1", lets the start page say that this browser has already sent
+answers; it never stops anyone answering.
 """
 
+import base64
+import json
 import secrets
+import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -24,7 +36,8 @@ SENT_COOKIE = "asye360_sent"
 # a shared computer does not keep someone's answers for days.
 DRAFT_MAX_AGE_SECONDS = 24 * 60 * 60
 SENT_MAX_AGE_SECONDS = 365 * 24 * 60 * 60
-_SALT = "asye360.survey.draft"
+_CONTEXT = b"asye360.survey.draft"
+_NONCE_BYTES = 12  # what GCM is made for; random, so never repeated under one key in practice
 
 
 @dataclass
@@ -49,22 +62,24 @@ def read_draft(request: Request) -> Draft | None:
     if not raw:
         return None
     try:
-        data = _serializer().loads(raw, max_age=DRAFT_MAX_AGE_SECONDS)
+        data = _open(raw)
+        if not 0 <= time.time() - data["t"] <= DRAFT_MAX_AGE_SECONDS:
+            return None
         ratings = {
             int(number): score
             for number, score in data["r"].items()
             if score is None or (type(score) is int and 1 <= score <= 5)
         }
         return Draft(ratings=ratings, submission_key=str(data["k"]), code=data.get("c"))
-    except (BadSignature, KeyError, TypeError, ValueError, AttributeError):
+    except (InvalidTag, KeyError, TypeError, ValueError, AttributeError):
         return None
 
 
 def write_draft(response: Response, draft: Draft, *, path: str) -> None:
-    data = {"r": draft.public_ratings(), "k": draft.submission_key}
+    data = {"r": draft.public_ratings(), "k": draft.submission_key, "t": int(time.time())}
     if draft.code is not None:
         data["c"] = draft.code
-    response.set_cookie(DRAFT_COOKIE, _serializer().dumps(data), path=path, **_cookie_flags())
+    response.set_cookie(DRAFT_COOKIE, _seal(data), path=path, **_cookie_flags())
 
 
 def clear_draft(response: Response, *, path: str) -> None:
@@ -81,8 +96,30 @@ def mark_sent(response: Response, *, path: str) -> None:
     )
 
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(get_settings().secret_key, salt=_SALT)
+def _seal(data: dict) -> str:
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    sealed = _cipher(get_settings().secret_key).encrypt(
+        nonce, json.dumps(data, separators=(",", ":")).encode(), _CONTEXT)
+    return base64.urlsafe_b64encode(nonce + sealed).decode().rstrip("=")
+
+
+def _open(raw: str) -> dict:
+    """The draft's data; InvalidTag when it was not sealed under this secret, or was changed."""
+    blob = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4))
+    if len(blob) <= _NONCE_BYTES:
+        raise ValueError("too short to be a draft")
+    plain = _cipher(get_settings().secret_key).decrypt(
+        blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _CONTEXT)
+    return json.loads(plain)
+
+
+@lru_cache(maxsize=4)
+def _cipher(secret_key: str) -> AESGCM:
+    """AES-256-GCM under a key of its own, derived from SECRET_KEY (HKDF-SHA256), so the draft
+    key is never the key that signs sessions or hashes codes."""
+    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_CONTEXT).derive(
+        secret_key.encode())
+    return AESGCM(key)
 
 
 def _cookie_flags() -> dict:

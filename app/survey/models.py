@@ -72,3 +72,15 @@ class IdempotencyRecord(SQLModel, table=True):
     key_hash: str = Field(primary_key=True, max_length=64)
     round_id: int = Field(foreign_key="evaluation_round.id", index=True, ondelete="CASCADE")
     respondent_type: str = Field(max_length=20)
+
+
+class CodeCount(SQLModel, table=True):
+    """How many codes of one type a round issued and how many were used, kept when its codes are
+    dropped at close (rule 10): the report's warnings still need the numbers, never the codes."""
+
+    __tablename__ = "code_count"
+
+    round_id: int = Field(foreign_key="evaluation_round.id", primary_key=True, ondelete="CASCADE")
+    respondent_type: str = Field(primary_key=True, max_length=20)
+    issued: int
+    used: int

@@ -1,7 +1,7 @@
 """HTML routes of the respondent journey: start, one page per theme, check answers, done.
 
 The same routes serve a link (`/survey/{token}/…`) and a single-use code (`/survey/code/…`, the
-code held in the signed draft cookie after it is entered on `/survey/code`). Answers in progress
+code held in the encrypted draft cookie after it is entered on `/survey/code`). Answers in progress
 live only in that cookie (app.survey.drafts); nothing is stored until "Send your answers". A
 refusal (closed, not open, unknown, used) is a domain error with a page of its own.
 """
@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
+from app.accounts.deps import OptionalUser
 from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
@@ -130,7 +131,8 @@ def check_answers(token: str, request: Request, session: SessionDep) -> Response
 
 
 @router.post("/{token}/check", response_class=HTMLResponse)
-def send_answers(token: str, request: Request, session: SessionDep) -> Response:
+def send_answers(token: str, request: Request, session: SessionDep,
+                 user: OptionalUser) -> Response:
     # Not checked for "answerable" first: a double click's second request must find the first
     # one's idempotency record (and go to "done"), even though the code is now used.
     survey, journey = _journey(request, session, token, answerable=False)
@@ -138,7 +140,8 @@ def send_answers(token: str, request: Request, session: SessionDep) -> Response:
         return gap
     submit_response(session=session, survey=survey, ratings=journey.draft.public_ratings(),
                     idempotency_key=journey.draft.submission_key,
-                    address=client_address(request))
+                    address=client_address(request),
+                    signed_in_organisation=user.organisation_id if user else None)
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response

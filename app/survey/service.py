@@ -7,6 +7,7 @@ keeps a keyed hash of the key, never the response it produced. This domain write
 of app.survey.models; other domains read them.
 """
 
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,7 +20,7 @@ from sqlmodel import Session, select
 from app import ratelimit
 from app.accounts.models import Organisation
 from app.config import get_settings
-from app.errors import DomainError, NotFound, TooManyAttempts
+from app.errors import DomainError, Forbidden, NotFound, TooManyAttempts
 from app.lifecycle.models import Round
 from app.lifecycle.service import (
     RoundClosed,
@@ -58,6 +59,15 @@ class SurveyNotOpen(RoundNotOpen):
     message = "This evaluation is not open yet, so it cannot take responses."
 
 
+class OwnSurvey(Forbidden):
+    """Rule 11: the organisation does not answer its own anonymous survey."""
+
+    message = ("You are signed in to the organisation that runs this evaluation, so these "
+               "answers were not sent. The survey is for your own organisation's NQSWs, line "
+               "managers and others to answer anonymously; your organisation's view goes in its "
+               "self-assessment. To answer as a respondent, sign out first.")
+
+
 class SurveyClosed(RoundClosed):
     """The round has closed: it never takes another response."""
 
@@ -72,6 +82,7 @@ class Survey:
 
     round_id: int
     status: str
+    organisation_id: int
     organisation_name: str
     programme: str
     year: str
@@ -98,6 +109,7 @@ _SURVEY_COLUMNS = (
     Round.programme,
     Round.year,
     Round.statement_set,
+    Organisation.id.label("organisation_id"),
     Organisation.name.label("organisation_name"),
 )
 
@@ -135,6 +147,7 @@ def _survey_from(row, *, secret: str, code: str | None = None, code_used: bool =
     return Survey(
         round_id=row.round_id,
         status=row.status,
+        organisation_id=row.organisation_id,
         organisation_name=row.organisation_name,
         programme=row.programme,
         year=row.year,
@@ -151,16 +164,24 @@ def _ensure_answerable_status(status: str | None) -> None:
 
 
 def ensure_answerable(survey: Survey) -> Survey:
-    """The survey itself when it takes a response now; a refusal saying why otherwise."""
+    """The survey itself when its round takes responses now; a refusal saying why otherwise.
+
+    Whether a code was used is not checked here: entering a code, or reading the pages it opens,
+    never tells a used code from an unused one (rule 11); only sending answers does.
+    """
     _ensure_answerable_status(survey.status)
-    if survey.code_used:
-        raise CodeAlreadyUsed
     return survey
+
+
+def ensure_not_own_organisation(survey: Survey, organisation_id: int | None) -> None:
+    """OwnSurvey when the one sending answers is signed in to the round's own organisation."""
+    if organisation_id is not None and organisation_id == survey.organisation_id:
+        raise OwnSurvey
 
 
 def submit_response(
     *, session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None,
-    address: str,
+    address: str, signed_in_organisation: int | None = None,
 ) -> Submission:
     """Store one anonymous response and all its ratings in one transaction, or nothing.
 
@@ -171,10 +192,13 @@ def submit_response(
     shut a link for everyone (issue 13, item 4). A submission repeating the idempotency key of
     one already stored stores nothing and returns `repeated=True`, even when the two race, and
     even though its code is now used (a double click with a code). `address` is only counted
-    (as a keyed hash), never stored with the response (rule 2).
+    (as a keyed hash), never stored with the response (rule 2). A submission carrying a session
+    or token of the round's own organisation (`signed_in_organisation`) is refused (OwnSurvey,
+    rule 11).
     """
     link_key = _count_submission(survey)
     try:
+        ensure_not_own_organisation(survey, signed_in_organisation)
         return _store_response(session, survey, ratings, idempotency_key)
     except DomainError:
         if link_key is not None:
@@ -198,6 +222,8 @@ def _store_response(
                 key_hash=key_hash, round_id=survey.round_id,
                 respondent_type=survey.respondent_type))
         ensure_answerable(survey)
+        if survey.code_used:
+            raise CodeAlreadyUsed
         if survey.code is not None:
             use_code(session, code=survey.code, round_id=survey.round_id)
         _insert_response(session, survey.round_id, survey.respondent_type, parsed)
@@ -338,6 +364,47 @@ def count_responses(*, session: Session, round_ids: Iterable[int]) -> dict[int, 
     for round_id, respondent_type, count in rows:
         counts[round_id][respondent_type] = count
     return counts
+
+
+def rewrite_responses(*, session: Session, round_id: int) -> None:
+    """Rewrite a closing round's responses and ratings in a random order with fresh ids, in the
+    caller's transaction (closing it), so that nothing stored orders them (rule 10).
+
+    Row ids, the database's own row order (SQLite's rowid, PostgreSQL's ctid) and its transaction
+    ids (PostgreSQL's xmin, shared by a response and the code it used) all kept the order and
+    the moment of each answer; after this every row of the round was written by the closing
+    transaction, in an order drawn from the operating system's random source. The rows are few
+    (one round's), so they are read into Python once, here and only here.
+    """
+    responses = session.execute(
+        select(SurveyResponse.id, SurveyResponse.respondent_type)
+        .where(SurveyResponse.round_id == round_id)).all()
+    if not responses:
+        return
+    ratings: dict[str, list[tuple[int, int | None]]] = {}
+    for response_id, number, score in session.execute(
+        select(Rating.response_id, Rating.statement_number, Rating.score)
+        .join(SurveyResponse, SurveyResponse.id == Rating.response_id)
+        .where(SurveyResponse.round_id == round_id)
+    ):
+        ratings.setdefault(response_id, []).append((number, score))
+    old_ids = select(SurveyResponse.id).where(SurveyResponse.round_id == round_id)
+    session.execute(delete(Rating).where(Rating.response_id.in_(old_ids)))
+    session.execute(delete(SurveyResponse).where(SurveyResponse.round_id == round_id))
+    order = list(responses)
+    _random.shuffle(order)
+    fresh = [(new_response_id(), old_id, respondent_type) for old_id, respondent_type in order]
+    session.execute(insert(SurveyResponse), [
+        {"id": new_id, "round_id": round_id, "respondent_type": respondent_type}
+        for new_id, _, respondent_type in fresh])
+    rows = [{"response_id": new_id, "statement_number": number, "score": score}
+            for new_id, old_id, _ in fresh for number, score in ratings.get(old_id, [])]
+    _random.shuffle(rows)
+    if rows:
+        session.execute(insert(Rating), rows)
+
+
+_random = secrets.SystemRandom()
 
 
 def forget_submission_keys(*, session: Session, round_id: int) -> None:

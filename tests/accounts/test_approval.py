@@ -49,18 +49,18 @@ def _expected_average(scores) -> str:
 
 @pytest.mark.parametrize("status", ["pending", "rejected"])
 def test_an_organisation_not_approved_counts_nowhere_in_the_national_results(session, status):
-    scores = [5, 4, 4]
+    scores = [5, 4, 4, 3]  # rule 7: a national figure needs 4 organisations
     _cohort(session, approved_scores=scores, other_statuses=[status])
 
     results = national_results(session, year=YEAR, programme="child_and_family")
 
     participation = results["participation"]
-    assert participation["registered"] == 3
-    assert participation["with_round"] == 3
-    assert participation["qualifying"] == 3
-    assert results["organisations"] == 3
+    assert participation["registered"] == 4
+    assert participation["with_round"] == 4
+    assert participation["qualifying"] == 4
+    assert results["organisations"] == 4
     statement = results["statements"][0]
-    assert statement["organisations"] == 3
+    assert statement["organisations"] == 4
     assert str(statement["average"]) == _expected_average(scores)
 
 

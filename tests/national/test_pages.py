@@ -22,8 +22,12 @@ API = "/api/v1/national/2025-26?programme=child_and_family"
 
 
 def build_year(session) -> None:
-    """Three London organisations and one in the North East, this year; three last year."""
-    for region, score in (("london", 4), ("london", 5), ("london", 3), ("north_east", 2)):
+    """Four London organisations, one in the North East and three in the East Midlands this
+    year; the four London ones last year too. London can be shown: the national figure less
+    London is over the four others, too many to isolate anyone (rule 7)."""
+    for region, score in (("london", 4), ("london", 5), ("london", 3), ("london", 4),
+                          ("north_east", 2), ("east_midlands", 3), ("east_midlands", 3),
+                          ("east_midlands", 3)):
         organisation = make_organisation(session, region=region)
         make_closed_round(session, organisation=organisation, answers=same_answers(
             {"self_assessment": [score], "nqsw": [score] * 3, "line_manager": [score]},
@@ -72,22 +76,23 @@ def test_the_page_shows_the_latest_year_with_participation_tables_and_charts(
     assert soup.select_one("form#filters")["method"] == "get"
     counts = {row["id"]: row.select_one("td").get_text(strip=True)
               for row in soup.select("#participation tbody tr")}
-    assert counts == {"participation-registered": "4", "participation-with-round": "4",
+    assert counts == {"participation-registered": "8", "participation-with-round": "8",
                       "participation-with-data-not-qualifying": "0",
-                      "participation-qualifying": "4",
-                      "participation-second-round-or-later": "3"}
+                      "participation-qualifying": "8",
+                      "participation-second-round-or-later": "4"}
     row = soup.select_one("#statement-1")
     cells = [td.get_text(" ", strip=True) for td in row.select("td")]
-    # (4 + 5 + 3 + 2) / 4 = 3.5; last year every London organisation averaged 3.0.
-    assert cells[:4] == ["3.5 Amber", "2.0", "5.0", "4"]
-    assert cells[4].startswith("+0.5")
+    # (4 + 5 + 3 + 4 + 2 + 3 + 3 + 3) / 8 = 3.375; last year every London organisation averaged
+    # 3.0.
+    assert cells[:4] == ["3.4 Amber", "2.0", "5.0", "8"]
+    assert cells[4].startswith("+0.4")
     assert "app-rag--amber" in row.select_one(".app-rag")["class"]
     assert soup.select_one("#lowest").get_text(" ", strip=True).startswith("Statement 26")
     charts = soup.select("svg.app-chart__svg")
     assert len(charts) == 4
     assert charts[0]["role"] == "img"
     description = charts[0].select_one("desc").get_text()
-    assert "Statement 1: 3.5 (2024-25 national average 3.0)" in description
+    assert "Statement 1: 3.4 (2024-25 national average 3.0)" in description
     assert not soup.select("input[type=radio]")
     link = soup.select_one("#downloads a")["href"]
     assert link.startswith("/national/2025-26.csv?programme=child_and_family")
@@ -102,10 +107,10 @@ def test_a_breakdown_shows_groups_with_enough_organisations_and_names_the_others
 
     table = soup.select_one("#theme-1-groups")
     headings = [th.get_text(" ", strip=True) for th in table.select("thead th")]
-    assert headings == ["Statement", "London (3)"]
+    assert headings == ["Statement", "London (4)"]
     assert table.select_one("tbody tr td").get_text(" ", strip=True) == "4.0 Green"
     assert soup.select_one("#hidden-groups").get_text(" ", strip=True) == (
-        "North East (1 organisation)")
+        "North East (1 organisation) East Midlands (3 organisations)")
     assert "not enough organisations yet" in soup.get_text()
     assert soup.select_one("#group-by option[selected]")["value"] == "region"
 

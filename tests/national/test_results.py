@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from app.statements.loader import get_statement_sets
+from tests.anonymity.oracle import safe_for_every_reader
 from tests.builders import (
     NUMBERS,
     Answers,
@@ -197,20 +198,40 @@ def test_groups_show_their_own_figures_and_hide_below_three_organisations(
     assert results["group_by"] == group_by
     assert set(results["groups"]) == set(members)
     assert results["not_in_a_group"] == sum(1 for place in PLACES if place[position] is None)
-    for key, group in results["groups"].items():
-        assert group["organisations"] == len(members[key])
-        if len(members[key]) < 3:
-            assert group["suppressed"] == "not enough organisations yet"
-            assert group["statements"] == []
-            continue
-        assert group["suppressed"] is None
-        expected = expected_statements([(None, answers) for answers in members[key]])
-        for statement in group["statements"]:
-            n = statement["number"]
-            assert_figures(statement, expected[n], f"{key} statement {n}")
+    national = frozenset(range(len(PLACES)))
+    indices: dict[str, frozenset] = {}
+    for index, place in enumerate(PLACES):
+        if place[position] is not None:
+            indices[place[position]] = indices.get(place[position], frozenset()) | {index}
+    for number in NUMBERS:
+        shown_sets = [national] if results["statements"][number - 1]["average"] is not None \
+            else []
+        for key, group in results["groups"].items():
+            assert group["organisations"] == len(members[key])
+            if len(members[key]) <= 3:
+                assert group["suppressed"] == "not enough organisations yet"
+                assert group["statements"] == []
+                continue
+            statement = group["statements"][number - 1]
+            if statement["average"] is None:
+                assert statement["suppressed"], (key, number)
+                continue
+            expected = expected_statements([(None, answers) for answers in members[key]])
+            assert_figures(statement, expected[number], f"{key} statement {number}")
+            # Every organisation counts for statement 1 onwards except where withheld: the
+            # sets published are those of the organisations with an average for it.
+            shown_sets.append(frozenset(i for i in indices[key]
+                                        if organisation_average(built["current"][i][1], number)
+                                        is not None))
+        if number != SCARCE:
+            national_set = frozenset(i for i in national
+                                     if organisation_average(built["current"][i][1], number)
+                                     is not None)
+            shown_sets = [national_set if s == national else s for s in shown_sets]
+            assert safe_for_every_reader(shown_sets), (group_by, number)
     shown = {key for key, group in results["groups"].items() if group["suppressed"] is None}
-    assert shown == {"region": {"london", "north_west"}, "employer_type": {"local_authority"},
-                     "teaching_partnership": {"south_london_tp"}}[group_by]
+    assert shown == {"region": {"london"}, "employer_type": {"local_authority"},
+                     "teaching_partnership": set()}[group_by]
 
 
 def test_respondent_types_count_only_where_each_organisation_publishes_them(client, session):
@@ -255,7 +276,8 @@ def test_respondent_types_count_only_where_each_organisation_publishes_them(clie
         for statement in groups[key]["statements"]:
             n = statement["number"]
             names = statement_5.get(key, publishes[key]) if n == 5 else publishes[key]
-            expected = figures([type_average(scenario[name], n, key) for name in names])
+            expected = figures([type_average(scenario[name], n, key) for name in names],
+                               groups_of_organisations=False)
             assert_figures(statement, expected, f"{key} statement {n}")
     nqsw = {s["number"]: s for s in groups["nqsw"]["statements"]}
     # (13/3 + 3 + 17/4 + 14/3) / 4 = 4.0625: shown as 4.1, green; the pooled types add nothing.
@@ -278,9 +300,10 @@ def test_a_national_average_of_exactly_four_point_zero_five_shows_as_four_point_
 
     statement = client.get(URL, headers=headers).json()["statements"][0]
 
+    # Four organisations: the average, but no range (from 5) and no unrounded mean (rule 7).
     assert (statement["average"], statement["min"], statement["max"], statement["rag"]) == (
-        4.1, 4.0, 4.2, "green")
-    assert statement["mean"] == pytest.approx(4.05)
+        4.1, None, None, "green")
+    assert statement["mean"] is None
 
 
 def test_fewer_than_three_qualifying_organisations_show_no_national_figure(client, session):
@@ -324,7 +347,7 @@ def two_sets(monkeypatch):
     return sets
 
 
-def _qualifying(session, *, score: int, year: str, statement_set, count: int = 3) -> None:
+def _qualifying(session, *, score: int, year: str, statement_set, count: int = 4) -> None:
     for _ in range(count):
         make_closed_round(session, organisation=make_organisation(session), year=year,
                           statement_set=statement_set, answers=same_answers(
@@ -341,7 +364,7 @@ def test_a_change_across_rating_scales_is_flagged_and_only_same_statements_compa
     results = national_results(session, year=YEAR, programme="child_and_family")
 
     assert results["previous_year"] == {
-        "year": BEFORE, "statement_set": "child-and-family-2018", "organisations": 3,
+        "year": BEFORE, "statement_set": "child-and-family-2018", "organisations": 4,
         "scale_differs": True, "rag_changed": [n for n in NUMBERS if n != 3]}
     statements = {s["number"]: s for s in results["statements"]}
     assert statements[1]["previous"] == {"average": 3.0, "mean": 3.0, "rag": "amber",
@@ -357,22 +380,22 @@ def test_the_set_most_qualifying_rounds_used_is_the_default_and_another_can_be_a
 ):
     _qualifying(session, score=3, year=YEAR, statement_set=two_sets["child-and-family-2018"])
     _qualifying(session, score=4, year=YEAR, statement_set=two_sets["child-and-family-2019"],
-                count=4)
+                count=5)
 
     default = national_results(session, year=YEAR, programme="child_and_family")
     older = national_results(session, year=YEAR, programme="child_and_family",
                                    statement_set="child-and-family-2018")
 
-    assert (default["statement_set"], default["organisations"]) == ("child-and-family-2019", 4)
+    assert (default["statement_set"], default["organisations"]) == ("child-and-family-2019", 5)
     assert default["statements"][0]["average"] == 4.0
-    assert (older["statement_set"], older["organisations"]) == ("child-and-family-2018", 3)
+    assert (older["statement_set"], older["organisations"]) == ("child-and-family-2018", 4)
     assert older["statements"][0]["average"] == 3.0
-    assert default["participation"]["qualifying"] == 7
+    assert default["participation"]["qualifying"] == 9
     assert default["statement_sets"] == [
         {"key": "child-and-family-2018", "title": two_sets["child-and-family-2018"].title,
-         "qualifying": 3},
-        {"key": "child-and-family-2019", "title": two_sets["child-and-family-2019"].title,
          "qualifying": 4},
+        {"key": "child-and-family-2019", "title": two_sets["child-and-family-2019"].title,
+         "qualifying": 5},
     ]
 
 

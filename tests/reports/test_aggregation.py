@@ -9,18 +9,20 @@ from hypothesis import strategies as st
 
 from app.reports.aggregation import (
     Cell,
+    TypeResult,
     benchmark,
     change,
     display,
     exact_min,
     exact_sum,
+    expectation_warnings,
     highest_and_lowest,
     protect_statement,
     rag,
     self_assessment_gaps,
     theme_average,
 )
-from app.vocabulary import ANONYMOUS_TYPES, NO_RATINGS, NOT_ENOUGH_ORGANISATIONS
+from app.vocabulary import ANONYMOUS_TYPES, NO_RATINGS, NOT_ENOUGH_ORGANISATIONS, fewer_than
 
 # Rule 4 as written: the displayed ranges of each colour.
 RAG_RANGES = {
@@ -447,3 +449,49 @@ def test_exact_sum_and_extremes_equal_the_plain_fraction_arithmetic(values):
     assert exact_sum(values) == sum(values, Fraction(0))
     assert exact_min(values) == min(values)
     assert exact_min(values, highest=True) == max(values)
+
+
+def test_a_type_answered_only_do_not_know_is_pooled_like_one_with_a_score():
+    scored = protect_statement(cells={"nqsw": make_cell(4, 4, 4, 4),
+                                      "line_manager": make_cell(2)})
+    dont_know = protect_statement(cells={"nqsw": make_cell(4, 4, 4, 4),
+                                         "line_manager": Cell(n=0, total=0, dont_know=1)})
+
+    assert scored.respondent_types["line_manager"] == dont_know.respondent_types["line_manager"]
+    assert dont_know.respondent_types["line_manager"] == TypeResult(
+        suppressed=fewer_than(3), combined_with=("nqsw",))
+    assert [part.types for part in dont_know.parts] == [("nqsw", "line_manager")]
+    assert dont_know.parts[0].n == 4  # the "do not know" adds no score
+
+
+def test_a_type_expected_below_k_is_never_published_alone_however_many_answered():
+    cells = make_cells(nqsw=(4,) * 5, line_manager=(1, 5, 5), other=(3, 3, 3))
+
+    free = protect_statement(cells=cells)
+    padded = protect_statement(cells=cells, never_alone={"line_manager"})
+
+    assert free.respondent_types["line_manager"].published is not None
+    assert padded.respondent_types["line_manager"].published is None
+    assert [part.types for part in padded.parts] == [("nqsw",), ("line_manager", "other")]
+    assert padded.parts[1].mean == Fraction(1 + 5 + 5 + 3 + 3 + 3, 6)
+
+
+def test_one_type_never_alone_and_the_only_one_answering_is_the_anonymous_total():
+    result = protect_statement(cells=make_cells(line_manager=(2, 3, 4)),
+                               never_alone={"line_manager"})
+
+    (part,) = result.parts
+    assert part.types == ("line_manager",) and part.n == 3
+    assert result.anonymous.n == 3
+
+
+def test_warnings_name_each_type_with_more_responses_or_codes_than_expected():
+    warnings = expectation_warnings(expected={"nqsw": 4, "line_manager": 1, "other": 0},
+                                    responses={"nqsw": 4, "line_manager": 3, "other": 1},
+                                    codes={"line_manager": 2})
+
+    assert [(w.code, w.respondent_type, w.expected, w.received) for w in warnings] == [
+        ("more_responses_than_expected", "line_manager", 1, 3),
+        ("more_codes_than_expected", "line_manager", 1, 2),
+        ("more_responses_than_expected", "other", 0, 1),
+    ]

@@ -1,12 +1,14 @@
 """Every number of a round report agrees with an independent computation from the raw answers."""
 
 import random
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
 
 from app.reports.service import ReportNotReady
+from app.vocabulary import BENCHMARKS_GIVE_TO_GET
 from tests.builders import (
     NUMBERS,
     make_closed_round,
@@ -108,13 +110,15 @@ def test_report_numbers_match_the_raw_answers(session, seed):
             if q and (m := expected_organisation_mean(a, number)) is not None
         ]
         national = statement["benchmarks"]["national"]
-        if len(organisation_means) < 3:
+        # Give to get, and a group alone is shown from 4 organisations (rule 7).
+        if not qualifies[-1] or len(organisation_means) < 4:
             assert national is None
         else:
             mean = sum(organisation_means, Fraction(0)) / len(organisation_means)
-            assert national["average"] == half_up(mean)
-            assert national["min"] == half_up(min(organisation_means))
-            assert national["max"] == half_up(max(organisation_means))
+            ranged = len(organisation_means) >= 5
+            assert national["average"] == half_up(mean) and "mean" not in national
+            assert national["min"] == (half_up(min(organisation_means)) if ranged else None)
+            assert national["max"] == (half_up(max(organisation_means)) if ranged else None)
             assert national["organisations"] == len(organisation_means)
 
     # Rule 4: a theme's average is the mean of its statement averages as displayed, so a reader
@@ -170,31 +174,32 @@ def test_an_open_round_has_no_report(session):
         round_report(session, round_)
 
 
-def test_benchmarks_are_hidden_below_three_organisations_with_a_reason(session):
+def test_benchmarks_are_hidden_below_four_organisations_with_a_reason(session):
     qualifying = same_answers({"self_assessment": [4], "nqsw": [4, 4, 4], "line_manager": [4]})
     first = make_organisation(session, region="london", teaching_partnership="south_london_tp")
     second = make_organisation(session, region="london", teaching_partnership="south_london_tp")
-    elsewhere = make_organisation(session, region="north_east")
-    for organisation in (second, elsewhere):
+    elsewhere = [make_organisation(session, region="north_east") for _ in range(2)]
+    for organisation in (second, *elsewhere):
         make_closed_round(session, organisation=organisation, answers=qualifying)
     round_ = make_closed_round(session, organisation=first, answers=qualifying)
 
     report = round_report(session, round_)
 
-    assert report["benchmark_notes"] == {
+    statement = report["statements"][0]
+    assert statement["benchmark_notes"] == {
         "national": None,
         "region": "not enough organisations yet",
         "teaching_partnership": "not enough organisations yet",
         "employer_type": None,
     }
-    benchmarks = report["statements"][0]["benchmarks"]
-    assert benchmarks["national"]["organisations"] == 3
+    benchmarks = statement["benchmarks"]
+    assert benchmarks["national"]["organisations"] == 4
     assert benchmarks["region"] is None and benchmarks["teaching_partnership"] is None
 
 
-def test_a_round_that_misses_the_minimum_criteria_says_why_and_is_left_out_of_benchmarks(session):
+def test_a_round_that_misses_the_minimum_criteria_says_why_and_sees_no_benchmarks(session):
     good = same_answers({"self_assessment": [5], "nqsw": [5, 5, 5], "line_manager": [5]})
-    for _ in range(3):
+    for _ in range(4):
         make_closed_round(session, organisation=make_organisation(session), answers=good)
     weak = same_answers({"nqsw": [1, 1], "line_manager": [1, 1, 1]})
     round_ = make_closed_round(session, organisation=make_organisation(session), answers=weak)
@@ -206,8 +211,21 @@ def test_a_round_that_misses_the_minimum_criteria_says_why_and_is_left_out_of_be
         "the self-assessment has not been completed",
         "it needs at least 3 NQSW responses (it has 2)",
     ]
-    national = report["statements"][0]["benchmarks"]["national"]
-    assert national["average"] == 5.0 and national["organisations"] == 3
+    # Give to get (rule 7): benchmarks only in the report of a round that qualifies.
+    assert report["statements"][0]["benchmarks"]["national"] is None
+    assert set(report["benchmark_notes"].values()) == {BENCHMARKS_GIVE_TO_GET}
+
+
+def test_a_qualifying_round_is_counted_in_benchmarks_and_a_weak_one_is_not(session):
+    good = same_answers({"self_assessment": [5], "nqsw": [5, 5, 5], "line_manager": [5]})
+    rounds = [make_closed_round(session, organisation=make_organisation(session), answers=good)
+              for _ in range(4)]
+    weak = same_answers({"nqsw": [1, 1], "line_manager": [1, 1, 1]})
+    make_closed_round(session, organisation=make_organisation(session), answers=weak)
+
+    national = round_report(session, rounds[0])["statements"][0]["benchmarks"]["national"]
+
+    assert national["average"] == 5.0 and national["organisations"] == 4
 
 
 def test_change_since_the_previous_round_compares_displayed_averages(session):
@@ -264,7 +282,7 @@ def test_every_statement_is_reported_even_when_nobody_answered_it(session):
 
 def test_a_statement_withheld_in_an_organisation_stays_out_of_the_benchmarks(session):
     good = same_answers({"self_assessment": [4], "nqsw": [4, 4, 4], "line_manager": [4]})
-    for _ in range(3):
+    for _ in range(4):
         make_closed_round(session, organisation=make_organisation(session), answers=good)
     # Qualifies, but only two anonymous scores for statement 1: the rest said "I do not know".
     sparse = same_answers({"self_assessment": [1], "nqsw": [1, 1, 1], "line_manager": [1]})
@@ -279,11 +297,11 @@ def test_a_statement_withheld_in_an_organisation_stays_out_of_the_benchmarks(ses
     assert first["suppressed"] == "fewer than 3 ratings"
     assert first["benchmarks"]["national"] == {
         "average": 4.0,
-        "mean": 4.0,
         "rag": "green",
-        "min": 4.0,
-        "max": 4.0,
-        "organisations": 3,
+        "min": None,
+        "max": None,
+        "organisations": 4,
+        "published_on": date.today().isoformat(),
     }
-    assert second["benchmarks"]["national"]["organisations"] == 4
+    assert second["benchmarks"]["national"]["organisations"] == 5
     assert second["benchmarks"]["national"]["min"] == 1.0

@@ -1,5 +1,8 @@
 """The theme form parser and the signed draft cookie, without a database."""
 
+import base64
+import json
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -7,6 +10,7 @@ from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.config import get_settings
 from app.survey import drafts
 from app.survey.drafts import DRAFT_COOKIE, Draft, read_draft, write_draft
 from app.survey.forms import CodeForm, ThemeForm
@@ -83,16 +87,38 @@ def test_a_draft_comes_back_exactly_as_it_was_written(ratings, code):
 
 def test_a_forged_or_expired_draft_is_ignored(monkeypatch):
     cookie = written(Draft(ratings={1: 5}))
-    # The signature's first character carries six whole bits (its last may carry padding, so
-    # changing the end of the cookie could leave the same signature): forge that one.
-    signed, _, signature = cookie.rpartition(".")
-    forged = f"{signed}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
+    # Change one byte of the sealed data (its first character carries six whole bits).
+    forged = ("B" if cookie[20] == "A" else "A").join((cookie[:20], cookie[21:]))
 
     assert read_draft(request_with(forged)) is None
     assert read_draft(request_with("not-a-draft")) is None
     assert read_draft(request_with(None)) is None
     monkeypatch.setattr(drafts, "DRAFT_MAX_AGE_SECONDS", -1)
     assert read_draft(request_with(cookie)) is None
+
+
+def test_a_draft_sealed_under_another_secret_is_ignored(monkeypatch):
+    cookie = written(Draft(ratings={1: 5}))
+    monkeypatch.setenv("SECRET_KEY", "another-secret-key-that-is-long-enough-too")
+    get_settings.cache_clear()
+    try:
+        assert read_draft(request_with(cookie)) is None
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert read_draft(request_with(cookie)).ratings == {1: 5}
+
+
+@given(st.dictionaries(st.integers(1, 32), st.sampled_from([1, 2, 3, 4, 5]), min_size=1),
+       st.text(alphabet="ABCDEFGH23456789", min_size=12, max_size=12))
+def test_no_answer_key_or_code_can_be_read_from_the_cookie(ratings, code):
+    draft = Draft(ratings=ratings, code=code)
+    cookie = written(draft)
+    raw = base64.urlsafe_b64decode(cookie + "=" * (-len(cookie) % 4))
+
+    for secret in (draft.submission_key, code, json.dumps(draft.public_ratings())[:12]):
+        assert secret not in cookie
+        assert secret.encode() not in raw
 
 
 def test_each_draft_has_its_own_random_submission_key():

@@ -399,9 +399,15 @@ def test_the_code_journey_stores_one_response_and_then_the_code_is_used(client, 
     assert count_stored(session) == (1, 32, 1)
     assert client.cookies.get(DRAFT_COOKIE) is None  # the code left the browser with the draft
 
+    # Entering it again opens the survey as any code does (rule 11: entering a code never tells
+    # whether it was used); only sending answers with it says so, and stores nothing.
     soup = page(client.get("/survey/code"))
-    used = client.post("/survey/code", data={"csrf_token": csrf(soup), "code": code})
+    again = client.post("/survey/code", data={"csrf_token": csrf(soup), "code": code})
+    page(again, title="Riverside Council")
+    answer_everything(client, "/survey/code")
+    used = send(client, "/survey/code")
     page(used, status=410, title="This code has already been used")
+    assert count_stored(session) == (1, 32, 1)
 
 
 @pytest.mark.parametrize(
