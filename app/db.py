@@ -47,6 +47,23 @@ def get_engine() -> Engine:
     return build_engine(get_settings().database_url)
 
 
+@lru_cache
+def get_autocommit_engine() -> Engine | None:
+    """PostgreSQL only: a small pool of autocommit connections for one-statement transactions.
+
+    The submission path (app.survey.submit) stores a response with one call of a server-side
+    function, which is then its whole transaction: no BEGIN, no COMMIT and no pre-ping, so one
+    round trip. The commit is as durable as any other (`synchronous_commit` is left on). A
+    connection the database has killed fails one call with a 503 (its pool is then replaced),
+    as it would in a transaction. None on SQLite, which keeps the transaction in Python.
+    """
+    url = get_settings().database_url
+    if make_url(url).get_backend_name() != "postgresql":
+        return None
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=10,
+                         pool_timeout=10)
+
+
 def get_session() -> Iterator[Session]:
     session = Session(get_engine(), expire_on_commit=False)
     try:

@@ -16,12 +16,8 @@ from app.survey.schemas import (
     ResponseStored,
     SurveyPublic,
 )
-from app.survey.service import (
-    count_code_attempt,
-    find_survey,
-    find_survey_by_code,
-    submit_response,
-)
+from app.survey.service import count_code_attempt, find_survey
+from app.survey.submit import submit_by_code, submit_by_link
 
 router = APIRouter(prefix="/survey", tags=["survey"])
 
@@ -51,9 +47,8 @@ def create_code_response(
 ) -> ResponseStored:
     """Send one anonymous response with a single-use code instead of a link."""
     count_code_attempt(address=request.client.host if request.client else "unknown")
-    survey = find_survey_by_code(session=session, code=body.code)
-    submission = submit_response(
-        session=session, survey=survey, ratings=body.ratings, idempotency_key=key
+    submission = submit_by_code(
+        session=session, code=body.code, ratings=body.ratings, idempotency_key=key
     )
     return ResponseStored.from_survey(submission.survey)
 
@@ -71,8 +66,7 @@ def create_response(
     token: str, body: ResponseCreate, session: SessionDep, key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response: every statement rated 1–5, or null for “I do not know”."""
-    survey = find_survey(session=session, token=token)
-    submission = submit_response(
-        session=session, survey=survey, ratings=body.ratings, idempotency_key=key
+    submission = submit_by_link(
+        session=session, token=token, ratings=body.ratings, idempotency_key=key
     )
     return ResponseStored.from_survey(submission.survey)

@@ -169,7 +169,7 @@ def submit_response(
     already stored stores nothing and returns `repeated=True`, even when the two race, and even
     though its code is now used (a double click with a code).
     """
-    _count_submission(survey)
+    count_submission(round_id=survey.round_id, respondent_type=survey.respondent_type)
     parsed = parse_ratings(ratings, survey.statement_set)
     key_hash = keyed_hash(survey.secret + idempotency_key) if idempotency_key else None
     try:
@@ -233,9 +233,12 @@ def count_code_attempt(*, address: str) -> None:
          "Too many codes have been tried from your network in the last minute.")
 
 
-def _count_submission(survey: Survey) -> None:
-    # Per link (round and respondent type), so codes of one type share their link's ceiling.
-    _hit(f"survey-submissions:{survey.round_id}:{survey.respondent_type}",
+def count_submission(*, round_id: int, respondent_type: str) -> None:
+    """Count one submission with a link; TooManyAttempts past the ceiling.
+
+    Per link (round and respondent type), so codes of one type share their link's ceiling.
+    """
+    _hit(f"survey-submissions:{round_id}:{respondent_type}",
          "Too many answers were sent with this link in the last minute.")
 
 

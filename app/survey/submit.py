@@ -1,0 +1,148 @@
+"""Send a response by link or by code: one database round trip on PostgreSQL.
+
+The launch-day hot path (bench/README.md, benchmark 1). On PostgreSQL one call of the server-side
+function `asye_submit_response` (migration 5b1d2c7e9a40), run in autocommit, checks the link or
+code, share-locks the round and checks it is open, records the idempotency key, marks the code
+used and stores the response with every rating: the call is the whole transaction, committed
+durably (`synchronous_commit` on) before the answer goes back. Refusals write nothing. Ratings are
+checked here first (rule 3), against the statement set the link's round uses.
+
+What a link stands for (its round, respondent type and statement set) never changes, so each
+process remembers it after the first lookup; everything that does change (the round's status, the
+key, the code) is read by the function under its locks. On SQLite, which has no such functions,
+the transaction stays in Python (`service.submit_response`), with the same outcomes.
+"""
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+from app.db import get_autocommit_engine
+from app.security import keyed_hash
+from app.statements.loader import get_statement_sets
+from app.survey.codes import CodeAlreadyUsed, hash_code
+from app.survey.models import new_response_id
+from app.survey.ratings import parse_ratings
+from app.survey.service import (
+    Submission,
+    Survey,
+    SurveyClosed,
+    SurveyNotFound,
+    SurveyNotOpen,
+    count_submission,
+    find_survey,
+    find_survey_by_code,
+    submit_response,
+)
+from app.vocabulary import RoundStatus
+
+
+@dataclass(frozen=True)
+class _Link:
+    round_id: int
+    respondent_type: str
+    statement_set: str
+
+
+_links: dict[str, _Link] = {}
+_links_lock = threading.Lock()
+_MAX_LINKS = 100_000  # a bound, so unknown tokens can never grow it without limit
+
+_CALL = text(
+    "SELECT * FROM asye_submit_response(CAST(:token AS text), CAST(:code_hash AS text), "
+    "CAST(:key_hash AS text), CAST(:response_id AS text), CAST(:statement_set AS text), "
+    "CAST(:numbers AS integer[]), CAST(:scores AS integer[]))"
+)
+
+
+def forget_links() -> None:
+    """Forget every remembered link (tests, between databases)."""
+    with _links_lock:
+        _links.clear()
+
+
+def submit_by_link(
+    *, session: Session, token: str, ratings: Mapping[str, Any], idempotency_key: str | None
+) -> Submission:
+    """Store one anonymous response sent with a link, or refuse it with nothing stored.
+
+    The refusals and the repeat of an idempotency key are those of `service.submit_response`.
+    """
+    if get_autocommit_engine() is None:
+        survey = find_survey(session=session, token=token)
+        return submit_response(session=session, survey=survey, ratings=ratings,
+                               idempotency_key=idempotency_key)
+    link = _links.get(token) or _learn_link(session, token)
+    count_submission(round_id=link.round_id, respondent_type=link.respondent_type)
+    return _call(token=token, code_hash=None, secret=token, statement_set=link.statement_set,
+                 ratings=ratings, idempotency_key=idempotency_key)
+
+
+def submit_by_code(
+    *, session: Session, code: str, ratings: Mapping[str, Any], idempotency_key: str | None
+) -> Submission:
+    """Store one anonymous response sent with a single-use code, or refuse it, storing nothing.
+
+    A code is used once, so there is nothing to remember: the code is looked up (for its link's
+    ceiling and statement set), then the function stores the response in a second round trip.
+    """
+    survey = find_survey_by_code(session=session, code=code)
+    if get_autocommit_engine() is None:
+        return submit_response(session=session, survey=survey, ratings=ratings,
+                               idempotency_key=idempotency_key)
+    session.rollback()  # end the lookup's transaction: the function is a transaction of its own
+    count_submission(round_id=survey.round_id, respondent_type=survey.respondent_type)
+    return _call(token=None, code_hash=hash_code(survey.code), secret=survey.secret,
+                 statement_set=survey.statement_set.key, ratings=ratings,
+                 idempotency_key=idempotency_key, code=survey.code)
+
+
+def _learn_link(session: Session, token: str) -> _Link:
+    survey = find_survey(session=session, token=token)
+    session.rollback()
+    link = _Link(survey.round_id, survey.respondent_type, survey.statement_set.key)
+    with _links_lock:
+        if len(_links) >= _MAX_LINKS:
+            _links.clear()
+        _links[token] = link
+    return link
+
+
+def _call(*, token: str | None, code_hash: str | None, secret: str, statement_set: str,
+          ratings: Mapping[str, Any], idempotency_key: str | None,
+          code: str | None = None) -> Submission:
+    parsed = parse_ratings(ratings, get_statement_sets()[statement_set])
+    params = {
+        "token": token, "code_hash": code_hash,
+        "key_hash": keyed_hash(secret + idempotency_key) if idempotency_key else None,
+        "response_id": new_response_id(), "statement_set": statement_set,
+        "numbers": list(parsed), "scores": list(parsed.values()),
+    }
+    with get_autocommit_engine().connect() as connection:
+        row = connection.execute(_CALL, params).one()
+    if row.outcome == "other_set":  # the round's set changed while it was a draft: check again
+        with _links_lock:
+            _links.pop(token or "", None)
+        return _call(token=token, code_hash=code_hash, secret=secret,
+                     statement_set=row.statement_set, ratings=ratings,
+                     idempotency_key=idempotency_key, code=code)
+    if row.outcome == "not_found":
+        with _links_lock:
+            _links.pop(token or "", None)
+        raise SurveyNotFound
+    if row.outcome == "draft":
+        raise SurveyNotOpen
+    if row.outcome == "closed":
+        raise SurveyClosed
+    if row.outcome == "code_used":
+        raise CodeAlreadyUsed
+    survey = Survey(
+        round_id=row.round_id, status=RoundStatus.OPEN, organisation_name=row.organisation_name,
+        programme=row.programme, year=row.year, respondent_type=row.respondent_type,
+        statement_set=get_statement_sets()[row.statement_set], secret=secret, code=code,
+    )
+    return Submission(survey=survey, repeated=row.outcome == "repeated")
