@@ -1,6 +1,7 @@
 """Database engine, sessions and the metadata naming convention shared by every table."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated
@@ -70,6 +71,12 @@ def get_session() -> Iterator[Session]:
         yield session
     finally:
         close_session(session)
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session for code that runs outside a request's dependencies (closed as get_session's)."""
+    yield from get_session()
 
 
 def close_session(session: Session) -> None:

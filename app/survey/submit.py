@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session
 
-from app.db import get_autocommit_engine
+from app.db import get_autocommit_engine, session_scope
 from app.security import keyed_hash
 from app.statements.loader import get_statement_sets
 from app.survey.codes import CodeAlreadyUsed, hash_code
@@ -33,6 +32,7 @@ from app.survey.service import (
     SurveyClosed,
     SurveyNotFound,
     SurveyNotOpen,
+    count_code_attempt,
     count_submission,
     find_survey,
     find_survey_by_code,
@@ -66,44 +66,48 @@ def forget_links() -> None:
 
 
 def submit_by_link(
-    *, session: Session, token: str, ratings: Mapping[str, Any], idempotency_key: str | None
+    *, token: str, ratings: Mapping[str, Any], idempotency_key: str | None
 ) -> Submission:
     """Store one anonymous response sent with a link, or refuse it with nothing stored.
 
     The refusals and the repeat of an idempotency key are those of `service.submit_response`.
+    Opens a session only when it needs one (SQLite, or a link this process has not seen).
     """
     if get_autocommit_engine() is None:
-        survey = find_survey(session=session, token=token)
-        return submit_response(session=session, survey=survey, ratings=ratings,
-                               idempotency_key=idempotency_key)
-    link = _links.get(token) or _learn_link(session, token)
+        with session_scope() as session:
+            survey = find_survey(session=session, token=token)
+            return submit_response(session=session, survey=survey, ratings=ratings,
+                                   idempotency_key=idempotency_key)
+    link = _links.get(token) or _learn_link(token)
     count_submission(round_id=link.round_id, respondent_type=link.respondent_type)
     return _call(token=token, code_hash=None, secret=token, statement_set=link.statement_set,
                  ratings=ratings, idempotency_key=idempotency_key)
 
 
 def submit_by_code(
-    *, session: Session, code: str, ratings: Mapping[str, Any], idempotency_key: str | None
+    *, address: str, code: str, ratings: Mapping[str, Any], idempotency_key: str | None
 ) -> Submission:
     """Store one anonymous response sent with a single-use code, or refuse it, storing nothing.
 
-    A code is used once, so there is nothing to remember: the code is looked up (for its link's
-    ceiling and statement set), then the function stores the response in a second round trip.
+    Counts the attempt from `address` first (`service.count_code_attempt`). A code is used once,
+    so there is nothing to remember: the code is looked up (for its link's ceiling and statement
+    set), then the function stores the response in a second round trip.
     """
-    survey = find_survey_by_code(session=session, code=code)
-    if get_autocommit_engine() is None:
-        return submit_response(session=session, survey=survey, ratings=ratings,
-                               idempotency_key=idempotency_key)
-    session.rollback()  # end the lookup's transaction: the function is a transaction of its own
+    count_code_attempt(address=address)
+    with session_scope() as session:
+        survey = find_survey_by_code(session=session, code=code)
+        if get_autocommit_engine() is None:
+            return submit_response(session=session, survey=survey, ratings=ratings,
+                                   idempotency_key=idempotency_key)
     count_submission(round_id=survey.round_id, respondent_type=survey.respondent_type)
     return _call(token=None, code_hash=hash_code(survey.code), secret=survey.secret,
                  statement_set=survey.statement_set.key, ratings=ratings,
                  idempotency_key=idempotency_key, code=survey.code)
 
 
-def _learn_link(session: Session, token: str) -> _Link:
-    survey = find_survey(session=session, token=token)
-    session.rollback()
+def _learn_link(token: str) -> _Link:
+    with session_scope() as session:
+        survey = find_survey(session=session, token=token)
     link = _Link(survey.round_id, survey.respondent_type, survey.statement_set.key)
     with _links_lock:
         if len(_links) >= _MAX_LINKS:
