@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     sign_in_window_seconds: int = 15 * 60
     # A whole organisation may answer from behind one address, so this is a ceiling, not a quota.
     submissions_per_link_per_minute: int = 600
+    # PostgreSQL connections per worker for the one-call submission path (app.survey.submit),
+    # besides the main pool (10 + 20 overflow) and the autocommit pool (10 + 10).
+    submit_pool_size: int = Field(default=10, ge=1, le=100)
 
     # Email (PRODUCT.md §6): SMTP when SMTP_HOST is set, otherwise .eml files in OUTBOX_DIR.
     smtp_host: str | None = None

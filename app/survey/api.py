@@ -18,7 +18,7 @@ from app.survey.schemas import (
     SurveyPublic,
 )
 from app.survey.service import find_survey
-from app.survey.submit import submit_by_code, submit_by_link
+from app.survey.submit import submit_by_code, submit_by_link_async
 
 router = APIRouter(prefix="/survey", tags=["survey"])
 
@@ -67,9 +67,10 @@ async def create_response(
     token: str, body: ResponseCreate, key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response: every statement rated 1–5, or null for “I do not know”."""
-    # Async, with the one blocking call in the thread pool: a sync route would hop to a thread
-    # for its session dependency and again for its body (bench/README.md, benchmark 1).
-    submission = await run_in_threadpool(
-        submit_by_link, token=token, ratings=body.ratings, idempotency_key=key
+    # Async: for a link this worker knows, the one database call is awaited on the event loop,
+    # with no thread hand-off (a sync route hops to a thread for its session dependency and again
+    # for its body; bench/README.md, benchmark 1).
+    submission = await submit_by_link_async(
+        token=token, ratings=body.ratings, idempotency_key=key
     )
     return ResponseStored.from_survey(submission.survey)

@@ -13,13 +13,21 @@ key, the code) is read by the function under its locks. On SQLite, which has no 
 the transaction stays in Python (`service.submit_response`), with the same outcomes.
 """
 
+import asyncio
+import contextlib
 import threading
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from psycopg.rows import namedtuple_row
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
 
+from app.config import get_settings
 from app.db import get_autocommit_engine, session_scope
 from app.security import keyed_hash
 from app.statements.loader import get_statement_sets
@@ -119,24 +127,38 @@ def _learn_link(token: str) -> _Link:
 def _call(*, token: str | None, code_hash: str | None, secret: str, statement_set: str,
           ratings: Mapping[str, Any], idempotency_key: str | None,
           code: str | None = None) -> Submission:
+    params = _params(token, code_hash, secret, statement_set, ratings, idempotency_key)
+    with get_autocommit_engine().connect() as connection:
+        row = connection.execute(_CALL, params).one()
+    if row.outcome == "other_set":  # the round's set changed while it was a draft: check again
+        _forget(token)
+        return _call(token=token, code_hash=code_hash, secret=secret,
+                     statement_set=row.statement_set, ratings=ratings,
+                     idempotency_key=idempotency_key, code=code)
+    return _outcome(row, token=token, secret=secret, code=code)
+
+
+def _params(token: str | None, code_hash: str | None, secret: str, statement_set: str,
+            ratings: Mapping[str, Any], idempotency_key: str | None) -> dict[str, Any]:
+    """The function's arguments, once the ratings pass rule 3 (RatingsError otherwise)."""
     parsed = parse_ratings(ratings, get_statement_sets()[statement_set])
-    params = {
+    return {
         "token": token, "code_hash": code_hash,
         "key_hash": keyed_hash(secret + idempotency_key) if idempotency_key else None,
         "response_id": new_response_id(), "statement_set": statement_set,
         "numbers": list(parsed), "scores": list(parsed.values()),
     }
-    with get_autocommit_engine().connect() as connection:
-        row = connection.execute(_CALL, params).one()
-    if row.outcome == "other_set":  # the round's set changed while it was a draft: check again
-        with _links_lock:
-            _links.pop(token or "", None)
-        return _call(token=token, code_hash=code_hash, secret=secret,
-                     statement_set=row.statement_set, ratings=ratings,
-                     idempotency_key=idempotency_key, code=code)
+
+
+def _forget(token: str | None) -> None:
+    with _links_lock:
+        _links.pop(token or "", None)
+
+
+def _outcome(row: Any, *, token: str | None, secret: str, code: str | None) -> Submission:
+    """The submission the function's answer stands for, or the refusal it stands for."""
     if row.outcome == "not_found":
-        with _links_lock:
-            _links.pop(token or "", None)
+        _forget(token)
         raise SurveyNotFound
     if row.outcome == "draft":
         raise SurveyNotOpen
@@ -150,3 +172,103 @@ def _call(*, token: str | None, code_hash: str | None, secret: str, statement_se
         statement_set=get_statement_sets()[row.statement_set], secret=secret, code=code,
     )
     return Submission(survey=survey, repeated=row.outcome == "repeated")
+
+
+# The same call from the event loop: no thread hand-off at all for a link this process knows.
+
+
+async def submit_by_link_async(
+    *, token: str, ratings: Mapping[str, Any], idempotency_key: str | None
+) -> Submission:
+    """`submit_by_link` for an async route: the call awaited on the event loop when it can be.
+
+    A link this process has not seen yet, and SQLite, go through `submit_by_link` in the thread
+    pool (they need a session). Refusals are the same.
+    """
+    link = _links.get(token)
+    pool = _async_pool()
+    if link is None or pool is None:
+        return await run_in_threadpool(submit_by_link, token=token, ratings=ratings,
+                                       idempotency_key=idempotency_key)
+    count_submission(round_id=link.round_id, respondent_type=link.respondent_type)
+    params = _params(token, None, token, link.statement_set, ratings, idempotency_key)
+    row = await pool.call(params)
+    if row.outcome == "other_set":
+        _forget(token)
+        return await run_in_threadpool(submit_by_link, token=token, ratings=ratings,
+                                       idempotency_key=idempotency_key)
+    return _outcome(row, token=token, secret=token, code=None)
+
+
+class AsyncCallPool:
+    """Autocommit psycopg connections of one event loop, for the one call of a submission.
+
+    Small on purpose (SUBMIT_POOL_SIZE per worker, default 10): the function holds its locks for
+    a millisecond or two, so more connections would only queue in PostgreSQL instead of here. A
+    connection that fails is closed with every idle one (a restart or `pg_terminate_backend`
+    kills them all), and the failure is raised as SQLAlchemy's OperationalError, which the
+    service answers as a 503 with Retry-After, like any lost connection.
+    """
+
+    def __init__(self, conninfo: str, size: int) -> None:
+        self._conninfo = conninfo
+        self._idle: list[psycopg.AsyncConnection] = []
+        self._slots = asyncio.Semaphore(size)
+        self.calls = 0  # statements sent, for tests and benchmarks: one per submission
+
+    async def call(self, params: dict[str, Any]) -> Any:
+        async with self._slots:
+            connection = self._idle.pop() if self._idle else await self._connect()
+            try:
+                cursor = await connection.execute(_ASYNC_CALL, params)
+                self.calls += 1
+                row = await cursor.fetchone()
+            except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+                await self._discard(connection)
+                raise OperationalError("asye_submit_response", None, error) from error
+            except BaseException:
+                await self._discard(connection)
+                raise
+            self._idle.append(connection)
+            return row
+
+    async def _connect(self) -> psycopg.AsyncConnection:
+        try:
+            return await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True,
+                                                         row_factory=namedtuple_row)
+        except psycopg.OperationalError as error:
+            raise OperationalError("connect", None, error) from error
+
+    async def _discard(self, connection: psycopg.AsyncConnection) -> None:
+        idle, self._idle = self._idle, []
+        for each in (connection, *idle):
+            with contextlib.suppress(psycopg.Error):
+                await each.close()
+
+
+_ASYNC_CALL = (
+    "SELECT * FROM asye_submit_response(%(token)s::text, %(code_hash)s::text, "
+    "%(key_hash)s::text, %(response_id)s::text, %(statement_set)s::text, "
+    "%(numbers)s::integer[], %(scores)s::integer[])"
+)
+_async_pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncCallPool]" = \
+    weakref.WeakKeyDictionary()
+
+
+def async_calls_sent() -> int:
+    """Calls sent by this process's event-loop pools (a test counts them per submission)."""
+    return sum(pool.calls for pool in list(_async_pools.values()))
+
+
+def _async_pool() -> AsyncCallPool | None:
+    """This event loop's pool (one per worker process; tests start a loop per client)."""
+    engine = get_autocommit_engine()
+    if engine is None:
+        return None
+    loop = asyncio.get_running_loop()
+    pool = _async_pools.get(loop)
+    if pool is None:
+        url = engine.url.set(drivername="postgresql")
+        conninfo = url.render_as_string(hide_password=False)
+        pool = _async_pools[loop] = AsyncCallPool(conninfo, get_settings().submit_pool_size)
+    return pool
