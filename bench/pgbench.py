@@ -40,8 +40,10 @@ def pgbench_limit(url: str, round_id: int, *, seconds: float, clients: int = 50)
                    f"--port={parsed.port or 5432}", f"--username={parsed.username or 'postgres'}",
                    parsed.database]
         env = {"PGPASSWORD": parsed.password} if parsed.password else {}
-        done = subprocess.run(command, capture_output=True, text=True, check=True,
+        done = subprocess.run(command, capture_output=True, text=True,
                               env={**os.environ, **env})
+    if done.returncode:
+        raise RuntimeError(f"pgbench failed: {done.stderr[-2000:]}")
     match = re.search(r"tps = ([\d.]+) \(without initial connection time\)", done.stdout)
     if match is None:
         raise RuntimeError(f"pgbench gave no figure: {done.stdout}\n{done.stderr}")
