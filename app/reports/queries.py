@@ -16,7 +16,7 @@ from app.config import Settings
 from app.lifecycle.models import Round
 from app.reports import criteria
 from app.reports.aggregation import Cell
-from app.reports.models import RoundResponses, RoundStatement, RoundSummary
+from app.reports.models import RoundResponses, RoundStatement, RoundSummary, RoundTypeStatement
 from app.vocabulary import RoundStatus
 
 
@@ -162,3 +162,26 @@ def cohort_cells(
     for round_id, number, respondent_type, n, total in rows:
         cells[round_id][number][respondent_type] = Cell(n=n, total=total)
     return {round_id: dict(statements) for round_id, statements in cells.items()}
+
+
+def cohort_published_types(
+    *, session: Session, year: str, programme: str, statement_set: str, settings: Settings
+) -> tuple[set[int], list[tuple[int, int, str, int, int]]]:
+    """The cohort's figures per respondent type as recorded at close with the configured k.
+
+    (Round ids that have them; and each published figure as (round id, statement number,
+    respondent type, n, total).) A cohort round missing from the ids was closed before these
+    were recorded, or with another k: the caller then protects its cells itself.
+    """
+    rows = session.execute(
+        select(RoundTypeStatement.round_id, RoundTypeStatement.statement_number,
+               RoundTypeStatement.respondent_type, RoundTypeStatement.n,
+               RoundTypeStatement.total)
+        .join(Round, Round.id == RoundTypeStatement.round_id)
+        .join(RoundResponses, RoundResponses.round_id == Round.id)
+        .where(*_in_cohort(year=year, programme=programme, statement_set=statement_set,
+                           settings=settings),
+               RoundTypeStatement.k == settings.small_group_k)
+    ).all()
+    recorded = {row[0] for row in rows}
+    return recorded, [tuple(row) for row in rows if row[3] is not None]
