@@ -97,8 +97,8 @@ def run(sizes: Sizes, console: Console, only: str = "all") -> tuple[list[Ratio],
         ratio, details["report"] = bench_report(url, report_round, sizes.report_responses,
                                                 sizes, console)
         ratios.append(ratio)
-        ratio, details["national"] = bench_national(url, sizes, ratings, console)
-        ratios.append(ratio)
+        national, details["national"] = bench_national(url, sizes, ratings, console)
+        ratios.extend(national)
         ratios.append(memory_ratio(before, after))
     return ratios, details
 

@@ -24,8 +24,8 @@ from app.survey.service import (
     ensure_answerable,
     find_survey,
     find_survey_by_code,
-    submit_response,
 )
+from app.survey.submit import submit_found
 
 CODE = "code"  # /survey/code/…: link tokens are 32 characters, so never this word
 
@@ -128,8 +128,8 @@ def send_answers(token: str, request: Request, session: SessionDep) -> Response:
     survey, journey = _journey(request, session, token, answerable=False)
     if gap := journey.unanswered():
         return gap
-    submit_response(session=session, survey=survey, ratings=journey.draft.public_ratings(),
-                    idempotency_key=journey.draft.submission_key)
+    submit_found(session=session, survey=survey, ratings=journey.draft.public_ratings(),
+                 idempotency_key=journey.draft.submission_key)
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response

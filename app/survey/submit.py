@@ -25,6 +25,7 @@ import psycopg
 from psycopg.rows import namedtuple_row
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
@@ -108,6 +109,28 @@ def submit_by_code(
             return submit_response(session=session, survey=survey, ratings=ratings,
                                    idempotency_key=idempotency_key)
     count_submission(round_id=survey.round_id, respondent_type=survey.respondent_type)
+    return _call(token=None, code_hash=hash_code(survey.code), secret=survey.secret,
+                 statement_set=survey.statement_set.key, ratings=ratings,
+                 idempotency_key=idempotency_key, code=survey.code)
+
+
+def submit_found(
+    *, session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None
+) -> Submission:
+    """Store a response for a survey already found (the pages' "send"), or refuse it.
+
+    The pages have found the survey to show "check your answers"; on PostgreSQL the function
+    still checks everything again under its locks, in one call.
+    """
+    if get_autocommit_engine() is None:
+        return submit_response(session=session, survey=survey, ratings=ratings,
+                               idempotency_key=idempotency_key)
+    session.rollback()  # end the lookup's snapshot: the function is a transaction of its own
+    count_submission(round_id=survey.round_id, respondent_type=survey.respondent_type)
+    if survey.code is None:
+        return _call(token=survey.secret, code_hash=None, secret=survey.secret,
+                     statement_set=survey.statement_set.key, ratings=ratings,
+                     idempotency_key=idempotency_key)
     return _call(token=None, code_hash=hash_code(survey.code), secret=survey.secret,
                  statement_set=survey.statement_set.key, ratings=ratings,
                  idempotency_key=idempotency_key, code=survey.code)
