@@ -24,6 +24,7 @@ from bench.data import (
     add_report_round,
     open_round_with_links,
 )
+from bench.journey import bench_journeys
 from bench.measure import FULL, SMALL, Ratio, Sizes, machine, scalar
 from bench.memory import memory_ratio, national_peak_memory
 from bench.national import bench_national
@@ -75,8 +76,12 @@ def run(sizes: Sizes, console: Console, only: str = "all") -> tuple[list[Ratio],
             round_id, links = open_round_with_links(url)
             ratio, details["throughput"] = bench_throughput(server.base_url, links, sizes, console)
             ratios.append(ratio)
+            journey_round, journey_links = open_round_with_links(url)
+            journey, details["journeys"] = bench_journeys(server.base_url, url, journey_round,
+                                                          journey_links, sizes, console)
         # After the server has stopped: its pools would otherwise hold connections pgbench needs.
         ratios.append(_against_pgbench(url, round_id, details, sizes, console))
+        ratios.append(journey)
     if only == "launch":
         return ratios, details
 

@@ -4,6 +4,10 @@ The same routes serve a link (`/survey/{token}/…`) and a single-use code (`/su
 code held in the signed draft cookie after it is entered on `/survey/code`). Answers in progress
 live only in that cookie (app.survey.drafts); nothing is stored until "Send your answers". A
 refusal (closed, not open, unknown, used) is a domain error with a page of its own.
+
+The pages only read (the survey behind a link or code) until "send", which stores with one
+call of its own (app.survey.submit): so their session is the autocommit one, a read being one
+database round trip on PostgreSQL.
 """
 
 from fastapi import HTTPException, Request
@@ -13,7 +17,7 @@ from sqlmodel import Session
 
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
-from app.db import SessionDep
+from app.db import AutocommitSessionDep
 from app.survey.drafts import Draft, has_sent, mark_sent, read_draft, write_draft
 from app.survey.forms import CodeForm
 from app.survey.journey import Journey, ReturnTo
@@ -58,7 +62,7 @@ def enter_code(request: Request) -> HTMLResponse:
 
 
 @router.post("/code", response_class=HTMLResponse)
-def check_code(request: Request, session: SessionDep, form: FormDep) -> Response:
+def check_code(request: Request, session: AutocommitSessionDep, form: FormDep) -> Response:
     count_code_attempt(address=request.client.host if request.client else "unknown")
     typed = str(form.get("code") or "")
     try:
@@ -84,12 +88,12 @@ def _code_error(request: Request, typed: str, message: str) -> HTMLResponse:
 
 
 @router.get("/code/start", response_class=HTMLResponse)
-def start_with_code(request: Request, session: SessionDep) -> HTMLResponse:
+def start_with_code(request: Request, session: AutocommitSessionDep) -> HTMLResponse:
     return _start(request, *_journey(request, session, CODE))
 
 
 @router.get("/{token}", response_class=HTMLResponse)
-def start(token: str, request: Request, session: SessionDep) -> HTMLResponse:
+def start(token: str, request: Request, session: AutocommitSessionDep) -> HTMLResponse:
     return _start(request, *_journey(request, session, token))
 
 
@@ -102,27 +106,28 @@ def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
 
 
 @router.get("/{token}/theme/{number}", response_class=HTMLResponse)
-def show_theme(token: str, number: int, request: Request, session: SessionDep,
+def show_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
                return_to: ReturnTo = None) -> HTMLResponse:
     _, journey = _journey(request, session, token)
     return journey.show_theme(request, number, return_to)
 
 
 @router.post("/{token}/theme/{number}", response_class=HTMLResponse)
-def save_theme(token: str, number: int, request: Request, session: SessionDep, form: FormDep,
+def save_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
+               form: FormDep,
                return_to: ReturnTo = None) -> Response:
     _, journey = _journey(request, session, token)
     return journey.save_theme(request, number, form, return_to)
 
 
 @router.get("/{token}/check", response_class=HTMLResponse)
-def check_answers(token: str, request: Request, session: SessionDep) -> Response:
+def check_answers(token: str, request: Request, session: AutocommitSessionDep) -> Response:
     _, journey = _journey(request, session, token)
     return journey.check_answers(request)
 
 
 @router.post("/{token}/check", response_class=HTMLResponse)
-def send_answers(token: str, request: Request, session: SessionDep) -> Response:
+def send_answers(token: str, request: Request, session: AutocommitSessionDep) -> Response:
     # Not checked for "answerable" first: a double click's second request must find the first
     # one's idempotency record (and go to "done"), even though the code is now used.
     survey, journey = _journey(request, session, token, answerable=False)
