@@ -28,6 +28,7 @@ from bench.journey import bench_journeys
 from bench.measure import FULL, SMALL, Ratio, Sizes, machine, scalar
 from bench.memory import memory_ratio, national_peak_memory
 from bench.national import bench_national
+from bench.pdf_latency import bench_pdf_latency
 from bench.pgbench import pgbench_limit
 from bench.report import bench_report
 from bench.server import running_server, throwaway_postgres
@@ -104,6 +105,11 @@ def run(sizes: Sizes, console: Console, only: str = "all") -> tuple[list[Ratio],
         ratios.append(ratio)
         national, details["national"] = bench_national(url, sizes, ratings, console)
         ratios.extend(national)
+        _, survey_links = open_round_with_links(url)
+        with running_server(url) as server:
+            ratio, details["pdf"] = bench_pdf_latency(server.base_url, report_round,
+                                                      survey_links[0], sizes, console)
+        ratios.append(ratio)
         ratios.append(memory_ratio(before, after))
     return ratios, details
 
