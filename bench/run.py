@@ -162,6 +162,17 @@ def results_markdown(ratios: list[Ratio], details: dict) -> str:
         verdict = "; ".join(result["problems"]) or \
             "every 2xx stored exactly once, whole; nothing else stored"
         lines.append(f"- **{name}**: " + " ".join(result["summary"]) + f" → {verdict}.")
+    journeys, pgbench, pdf = details["journeys"], details["pgbench"], details["pdf"]
+    lines += [
+        "",
+        f"Whole journeys (benchmark 5): {journeys['completed']:,} journeys "
+        f"({journeys['requests']:,} requests) in {journeys['seconds']:.1f} s, "
+        f"{journeys['failures']} failed, {journeys['stored']:,} responses stored; "
+        f"p99 ms per page {journeys['p99_ms']}. PostgreSQL's own limit (1b): "
+        f"`{pgbench['command']}`, {pgbench['tps']:,.0f} transactions/s, "
+        f"{pgbench['failed']} failed. PDFs (6): page p99 alone {pdf['alone_p99_ms']} ms, "
+        f"with 4 PDFs rendering {pdf['with_pdfs_p99_ms']} ms ({pdf['pdfs']} PDFs).",
+    ]
     lines += [
         "",
         f"Details: throughput runs per endpoint {details['throughput']['runs']}; national "
