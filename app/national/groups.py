@@ -18,7 +18,7 @@ from app.reports import aggregation as agg
 from app.reports.queries import CohortRound, cohort_cells, cohort_published_types
 from app.statements.loader import StatementSet
 from app.statements.reference import get_reference
-from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, SELF_ASSESSMENT, GroupBy
+from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, GroupBy
 
 # The reference list each breakdown takes its keys and labels from.
 REFERENCE_LISTS = {
@@ -128,11 +128,8 @@ def protected_by_respondent_type(
     organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
     for round_id, statements in cells.items():
         for number in statement_set.numbers:
-            result = agg.protect_statement(cells=statements.get(number, {}),
-                                           k=settings.small_group_k)
-            published = {SELF_ASSESSMENT: result.self_assessment} | {
-                name: outcome.published for name, outcome in result.respondent_types.items()
-            }
+            published = agg.published_by_type(agg.protect_statement(
+                cells=statements.get(number, {}), k=settings.small_group_k))
             for name, value in published.items():
                 if value is not None:
                     values[name][number].append(value.mean)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.config import get_settings
 from app.lifecycle.models import Round
-from app.reports.aggregation import Cell, protect_statement
+from app.reports.aggregation import Cell, protect_statement, published_by_type
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary, RoundTypeStatement
 from app.survey.models import Rating, SurveyResponse
 from app.vocabulary import RESPONDENT_TYPES, SELF_ASSESSMENT
@@ -92,9 +92,7 @@ def _record_published_types(session: Session, ids: list[int] | Select) -> None:
         cells[round_id, number][respondent_type] = Cell(n=n, total=total)
     rows = []
     for (round_id, number), statement in cells.items():
-        result = protect_statement(cells=statement, k=k)
-        published = {SELF_ASSESSMENT: result.self_assessment} | {
-            name: outcome.published for name, outcome in result.respondent_types.items()}
+        published = published_by_type(protect_statement(cells=statement, k=k))
         for name, value in published.items():
             cell = statement.get(name) if value is not None else None
             rows.append({"round_id": round_id, "statement_number": number,
