@@ -130,3 +130,26 @@ def test_rule_3_a_response_is_stored_whole_exactly_when_every_statement_is_answe
     else:
         assert response.status_code == 422 and response.json()["errors"]
         assert stored == []
+
+
+@on_postgres
+def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_is_stored(
+        client, session):
+    from app.survey.submit import _async_pools
+
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
+    assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
+    pids = [c.info.backend_pid for pool in list(_async_pools.values()) for c in pool._idle]
+    assert pids
+    with get_engine().connect() as admin:
+        for pid in pids:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    refused = post(client, made.token, full_ratings(1))
+    stored = post(client, made.token, full_ratings(2))
+
+    assert refused.status_code == 503 and refused.headers["retry-after"]
+    assert "detail" in refused.json()
+    assert stored.status_code == 201
+    assert count_stored(session) == (3, 96, 0)
