@@ -76,6 +76,9 @@ class Settings(BaseSettings):
 
     # Bodies (JSON and forms) larger than this are refused with 413 before any route reads them.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # PostgreSQL connections per worker for the one-call submission path (app.survey.submit),
+    # besides the main pool (10 + 20 overflow) and the autocommit pool (10 + 10).
+    submit_pool_size: int = Field(default=10, ge=1, le=100)
 
     # Email (PRODUCT.md §6): SMTP when SMTP_HOST is set, otherwise .eml files in OUTBOX_DIR.
     smtp_host: str | None = None

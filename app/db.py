@@ -1,6 +1,7 @@
 """Database engine, sessions and the metadata naming convention shared by every table."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Annotated
@@ -50,12 +51,47 @@ def get_engine() -> Engine:
     return build_engine(get_settings().database_url)
 
 
+@lru_cache
+def get_autocommit_engine() -> Engine | None:
+    """PostgreSQL only: a small pool of autocommit connections for one-statement transactions.
+
+    The submission path (app.survey.submit) stores a response with one call of a server-side
+    function, which is then its whole transaction: no BEGIN, no COMMIT and no pre-ping, so one
+    round trip. The commit is as durable as any other (`synchronous_commit` is left on). A
+    connection the database has killed fails one call with a 503 (its pool is then replaced),
+    as it would in a transaction. None on SQLite, which keeps the transaction in Python.
+    """
+    url = get_settings().database_url
+    if make_url(url).get_backend_name() != "postgresql":
+        return None
+    return create_engine(url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=10,
+                         pool_timeout=10)
+
+
 def get_session() -> Iterator[Session]:
     session = Session(get_engine(), expire_on_commit=False)
     try:
         yield session
     finally:
         close_session(session)
+
+
+def get_autocommit_session() -> Iterator[Session]:
+    """A session whose every statement is its own transaction on PostgreSQL (the autocommit
+    pool): for requests that only read, or write with one statement, such as the survey pages.
+    A read then costs one round trip, with no BEGIN, ROLLBACK or pre-ping around it. On SQLite,
+    the ordinary session."""
+    session = Session(get_autocommit_engine() or get_engine(), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        close_session(session)
+
+
+@contextmanager
+def session_scope() -> Iterator[Session]:
+    """A session for code that runs outside a request's dependencies (closed as get_session's)."""
+    yield from get_session()
 
 
 def close_session(session: Session) -> None:
@@ -73,6 +109,7 @@ def close_session(session: Session) -> None:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+AutocommitSessionDep = Annotated[Session, Depends(get_autocommit_session)]
 
 
 def utcnow() -> datetime:

@@ -46,7 +46,7 @@ class Ratio:
     baseline: str
     ratio: float
     target: str
-    met: bool
+    met: bool | None  # None: a figure for scale, with no target
 
 
 def timed(function, repeats: int) -> tuple[float, list[float]]:

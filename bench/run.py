@@ -24,9 +24,12 @@ from bench.data import (
     add_report_round,
     open_round_with_links,
 )
+from bench.journey import bench_journeys
 from bench.measure import FULL, SMALL, Ratio, Sizes, machine, scalar
 from bench.memory import memory_ratio, national_peak_memory
 from bench.national import bench_national
+from bench.pdf_latency import bench_pdf_latency
+from bench.pgbench import pgbench_limit
 from bench.report import bench_report
 from bench.server import running_server, throwaway_postgres
 from bench.throughput import bench_throughput
@@ -36,7 +39,21 @@ RESULTS_START = "<!-- results: written by `make bench`; do not edit by hand -->"
 RESULTS_END = "<!-- end of results -->"
 
 
-def run(sizes: Sizes, console: Console) -> tuple[list[Ratio], dict]:
+def _against_pgbench(url: str, round_id: int, details: dict, sizes: Sizes,
+                     console: Console) -> Ratio:
+    with console.status("PostgreSQL's own limit (pgbench)"):
+        details["pgbench"] = pgbench_limit(url, round_id, seconds=sizes.throughput_seconds * 2)
+    submissions, tps = details["throughput"]["submissions_per_second"], details["pgbench"]["tps"]
+    return Ratio(
+        name="1b. submissions vs PostgreSQL's own limit (pgbench: 1 response + 32 ratings per "
+             "durable transaction, 50 clients)",
+        measured=f"{submissions:,.0f} submissions/s",
+        baseline=f"{tps:,.0f} transactions/s",
+        ratio=submissions / tps, target="for scale", met=None,
+    )
+
+
+def run(sizes: Sizes, console: Console, only: str = "all") -> tuple[list[Ratio], dict]:
     details: dict = {"machine": machine(), "sizes": sizes.__dict__}
     console.print(f"Machine: {details['machine']}")
     ratios: list[Ratio] = []
@@ -60,6 +77,14 @@ def run(sizes: Sizes, console: Console) -> tuple[list[Ratio], dict]:
             round_id, links = open_round_with_links(url)
             ratio, details["throughput"] = bench_throughput(server.base_url, links, sizes, console)
             ratios.append(ratio)
+            journey_round, journey_links = open_round_with_links(url)
+            journey, details["journeys"] = bench_journeys(server.base_url, url, journey_round,
+                                                          journey_links, sizes, console)
+        # After the server has stopped: its pools would otherwise hold connections pgbench needs.
+        ratios.append(_against_pgbench(url, round_id, details, sizes, console))
+        ratios.append(journey)
+    if only == "launch":
+        return ratios, details
 
     with throwaway_postgres("national") as url:
         add_national_user(url)
@@ -78,7 +103,12 @@ def run(sizes: Sizes, console: Console) -> tuple[list[Ratio], dict]:
         ratio, details["report"] = bench_report(url, report_round, sizes.report_responses,
                                                 sizes, console)
         ratios.append(ratio)
-        ratio, details["national"] = bench_national(url, sizes, ratings, console)
+        national, details["national"] = bench_national(url, sizes, ratings, console)
+        ratios.extend(national)
+        _, survey_links = open_round_with_links(url)
+        with running_server(url) as server:
+            ratio, details["pdf"] = bench_pdf_latency(server.base_url, report_round,
+                                                      survey_links[0], sizes, console)
         ratios.append(ratio)
         ratios.append(memory_ratio(before, after))
     return ratios, details
@@ -100,8 +130,12 @@ def ratio_table(ratios: list[Ratio]) -> Table:
         table.add_column(column)
     for r in ratios:
         table.add_row(r.name, r.measured, r.baseline, f"{r.ratio:.2f}×", r.target,
-                      "[green]met[/green]" if r.met else "[red]missed[/red]")
+                      _verdict(r, met="[green]met[/green]", missed="[red]missed[/red]"))
     return table
+
+
+def _verdict(ratio: Ratio, *, met: str, missed: str) -> str:
+    return "" if ratio.met is None else met if ratio.met else missed
 
 
 def results_markdown(ratios: list[Ratio], details: dict) -> str:
@@ -120,7 +154,7 @@ def results_markdown(ratios: list[Ratio], details: dict) -> str:
     ]
     for r in ratios:
         lines.append(f"| {r.name} | {r.measured} | {r.baseline} | {r.ratio:.2f}× | {r.target} | "
-                     f"{'met' if r.met else '**missed**'} |")
+                     f"{_verdict(r, met='met', missed='**missed**')} |")
     lines += ["", "Load without loss (concurrency 50, real server, 2 workers, RATE_LIMITS=off):",
               ""]
     for name in ("load", "load with connection kills"):
@@ -128,6 +162,17 @@ def results_markdown(ratios: list[Ratio], details: dict) -> str:
         verdict = "; ".join(result["problems"]) or \
             "every 2xx stored exactly once, whole; nothing else stored"
         lines.append(f"- **{name}**: " + " ".join(result["summary"]) + f" → {verdict}.")
+    journeys, pgbench, pdf = details["journeys"], details["pgbench"], details["pdf"]
+    lines += [
+        "",
+        f"Whole journeys (benchmark 5): {journeys['completed']:,} journeys "
+        f"({journeys['requests']:,} requests) in {journeys['seconds']:.1f} s, "
+        f"{journeys['failures']} failed, {journeys['stored']:,} responses stored; "
+        f"p99 ms per page {journeys['p99_ms']}. PostgreSQL's own limit (1b): "
+        f"`{pgbench['command']}`, {pgbench['tps']:,.0f} transactions/s, "
+        f"{pgbench['failed']} failed. PDFs (6): page p99 alone {pdf['alone_p99_ms']} ms, "
+        f"with 4 PDFs rendering {pdf['with_pdfs_p99_ms']} ms ({pdf['pdfs']} PDFs).",
+    ]
     lines += [
         "",
         f"Details: throughput runs per endpoint {details['throughput']['runs']}; national "
@@ -152,15 +197,16 @@ cli = typer.Typer(add_completion=False)
 @cli.command()
 def main(
     small: bool = typer.Option(False, "--small", help="Tiny sizes: checks the scripts work"),
+    only: str = typer.Option("all", help="all, or launch: load, submissions and pgbench only "
+                             "(no national data set; never rewrites the README)"),
     write: bool = typer.Option(None, help="Rewrite bench/README.md (default: on a full run)"),
 ) -> None:
     """Run the load checks and the four benchmarks; print the ratios."""
     console = Console()
-    ratios, details = run(SMALL if small else FULL, console)
+    ratios, details = run(SMALL if small else FULL, console, only=only)
     console.print(ratio_table(ratios))
-    markdown = results_markdown(ratios, details)
-    if write if write is not None else not small:
-        write_readme(markdown)
+    if (write if write is not None else not small) and only == "all":
+        write_readme(results_markdown(ratios, details))
         console.print(f"Results written to {README}")
     problems = details["load"]["problems"] + details["load with connection kills"]["problems"]
     if problems:

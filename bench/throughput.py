@@ -90,8 +90,9 @@ def bench_throughput(server_url: str, links: list[str], sizes: Sizes, console: C
         baseline=f"{ref.per_second:,.0f} requests/s (p50 {ref.p50_ms:.0f} ms, "
                  f"p99 {ref.p99_ms:.0f} ms)",
         ratio=ratio, target="≥ 0.5×", met=ratio >= 0.5,
-    ), {"concurrency": concurrency, "runs": {k: [round(r.per_second) for r in v]
-                                             for k, v in runs.items()}}
+    ), {"concurrency": concurrency, "submissions_per_second": sub.per_second,
+        "p99_ms": {"submission": sub.p99_ms, "reference": ref.p99_ms},
+        "runs": {k: [round(r.per_second) for r in v] for k, v in runs.items()}}
 
 
 def _median_throughput(results: list[Throughput]) -> Throughput:

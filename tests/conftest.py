@@ -33,14 +33,18 @@ settings.load_profile("asye360")
 
 def _reset_caches() -> None:
     from app.config import get_settings
-    from app.db import get_engine
+    from app.db import get_autocommit_engine, get_engine
     from app.statements.loader import get_statement_sets
     from app.statements.reference import get_reference
+    from app.survey.submit import forget_links
 
-    if get_engine.cache_info().currsize:
-        get_engine().dispose()
-    for cached in (get_settings, get_engine, get_statement_sets, get_reference):
+    for engine in (get_engine, get_autocommit_engine):
+        if engine.cache_info().currsize and engine() is not None:
+            engine().dispose()
+    for cached in (get_settings, get_engine, get_autocommit_engine, get_statement_sets,
+                   get_reference):
         cached.cache_clear()
+    forget_links()
 
 
 @pytest.fixture(scope="session")

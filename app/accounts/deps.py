@@ -29,11 +29,12 @@ from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts.models import User
 from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, user_for_token
 from app.core.routing import is_api_request
-from app.db import SessionDep
+from app.db import SessionDep, session_scope
 from app.vocabulary import OrganisationRole, Role
 
 SESSION_COOKIE = "asye360_session"
@@ -58,6 +59,29 @@ def get_optional_user(
 
 
 OptionalUser = Annotated[User | None, Depends(get_optional_user)]
+
+
+async def get_signed_in_organisation(request: Request) -> int | None:
+    """The organisation of whoever is signed in, or None: what rule 11 needs to refuse an
+    organisation's answers to its own survey. Async, and a database read only when the request
+    carries a token, so the anonymous submissions of launch day cost nothing here."""
+    if is_api_request(request):
+        scheme, _, token = request.headers.get("authorization", "").partition(" ")
+        token, kind = (token.strip() if scheme.lower() == "bearer" else ""), ACCESS_TOKEN
+    else:
+        token, kind = request.cookies.get(SESSION_COOKIE), SESSION_TOKEN
+    if not token:
+        return None
+    return await run_in_threadpool(_organisation_of, token, kind)
+
+
+def _organisation_of(token: str, kind: str) -> int | None:
+    with session_scope() as session:
+        user = user_for_token(session=session, token=token, kind=kind)
+        return None if user is None else user.organisation_id
+
+
+SignedInOrganisation = Annotated[int | None, Depends(get_signed_in_organisation)]
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,10 @@ environment = Environment(
     undefined=GovukStrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    # Templates are read once per process. With reloading on, every include and macro import
+    # of every page stats its file (GOV.UK Frontend's macros import each other): a third of a
+    # survey page's CPU under load (bench/README.md, benchmark 5). Restart to see an edit.
+    auto_reload=False,
 )
 
 

@@ -17,10 +17,15 @@ from app.config import Settings
 from app.national.query import NationalQuery
 from app.national.schemas import Group, StatementFigures
 from app.reports import aggregation as agg
-from app.reports.queries import CohortRound, cohort_cells, pooled_types_of
+from app.reports.queries import (
+    CohortRound,
+    cohort_cells,
+    cohort_published_types,
+    pooled_types_of,
+)
 from app.statements.loader import StatementSet
 from app.statements.reference import get_reference
-from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, SELF_ASSESSMENT, GroupBy
+from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, GroupBy
 
 # The reference list each breakdown takes its keys and labels from.
 REFERENCE_LISTS = {
@@ -63,7 +68,7 @@ def breakdown(
     if query.group_by is None:
         return {}, 0
     if query.group_by == GroupBy.RESPONDENT_TYPE:
-        grouped, ungrouped = _by_respondent_type(session=session, query=query,
+        grouped, ungrouped = _by_respondent_type(session=session, query=query, cohort=cohort,
                                                  statement_set=statement_set,
                                                  settings=settings), 0
     else:
@@ -106,11 +111,37 @@ def _by_organisation(group_by: GroupBy, cohort: list[CohortRound]) -> tuple[dict
 
 
 def _by_respondent_type(
-    *, session: Session, query: NationalQuery, statement_set: StatementSet, settings: Settings,
+    *, session: Session, query: NationalQuery, cohort: list[CohortRound],
+    statement_set: StatementSet, settings: Settings,
 ) -> dict[str, Members]:
     """Small-group protection is applied inside each organisation first: a type that the
     organisation's report pools with another, or withholds, adds nothing for that type; the
-    self-assessment is the employer's own single answer, which its report always shows."""
+    self-assessment is the employer's own single answer, which its report always shows.
+
+    Closing a round records what its report publishes per type (`round_type_statement`), so
+    this reads those rows; only when a round of the cohort has none (closed before they were
+    recorded, or k has changed since) is every organisation's summary protected here instead.
+    """
+    recorded, rows = cohort_published_types(
+        session=session, year=query.year, programme=query.programme,
+        statement_set=statement_set.key, settings=settings)
+    if not {cohort_round.round_id for cohort_round in cohort} <= recorded:
+        return protected_by_respondent_type(session=session, query=query,
+                                            statement_set=statement_set, settings=settings)
+    values: dict[str, dict[int, list[Fraction]]] = {t: defaultdict(list) for t in RESPONDENT_TYPES}
+    organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
+    numbers = set(statement_set.numbers)
+    for round_id, number, respondent_type, n, total in rows:
+        if number in numbers:
+            values[respondent_type][number].append(Fraction(total, n))
+            organisations[respondent_type].add(round_id)
+    return {name: (len(organisations[name]), values[name]) for name in RESPONDENT_TYPES}
+
+
+def protected_by_respondent_type(
+    *, session: Session, query: NationalQuery, statement_set: StatementSet, settings: Settings,
+) -> dict[str, Members]:
+    """`_by_respondent_type` from the summary, protecting every organisation's cells now."""
     cells = cohort_cells(session=session, year=query.year, programme=query.programme,
                          statement_set=statement_set.key, settings=settings)
     never_alone = pooled_types_of(session=session, round_ids=list(cells),
@@ -119,12 +150,9 @@ def _by_respondent_type(
     organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
     for round_id, statements in cells.items():
         for number in statement_set.numbers:
-            result = agg.protect_statement(cells=statements.get(number, {}),
-                                           k=settings.small_group_k,
-                                           never_alone=never_alone.get(round_id, ()))
-            published = {SELF_ASSESSMENT: result.self_assessment} | {
-                name: outcome.published for name, outcome in result.respondent_types.items()
-            }
+            published = agg.published_by_type(agg.protect_statement(
+                cells=statements.get(number, {}), k=settings.small_group_k,
+                never_alone=never_alone.get(round_id, frozenset())))
             for name, value in published.items():
                 if value is not None:
                     values[name][number].append(value.mean)

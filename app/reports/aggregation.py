@@ -213,6 +213,13 @@ def protect_statement(
     )
 
 
+def published_by_type(result: StatementResult) -> dict[str, Published | None]:
+    """Respondent type → what a report publishes for it alone on one statement: the
+    self-assessment, and each anonymous type that stands alone; None for the others."""
+    return {SELF_ASSESSMENT: result.self_assessment} | {
+        name: outcome.published for name, outcome in result.respondent_types.items()}
+
+
 def _pool(by_type: Mapping[str, Cell], *, k: int, never_alone: frozenset[str]) -> tuple[Part, ...]:
     """Merge the smallest small part with the next smallest part until no part is small.
 

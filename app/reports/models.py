@@ -73,3 +73,23 @@ class ReportPdf(SQLModel, table=True):
     version: str = Field(max_length=64)
     pdf: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     rendered_at: datetime
+
+
+class RoundTypeStatement(SQLModel, table=True):
+    """A closed round's figure per statement and respondent type as its report publishes it.
+
+    Made at close from the summary by small-group protection (rule 5) with k = `k`: `n` and
+    `total` of a type that stands alone, both None for a type its report pools with another or
+    withholds. National results by respondent type read these rows instead of protecting every
+    organisation's cells on each request; rows made with another k than the configured one are
+    not used (the results are then figured from the summary, as for a round closed before them).
+    """
+
+    __tablename__ = "round_type_statement"
+
+    round_id: int = Field(foreign_key="evaluation_round.id", primary_key=True, ondelete="CASCADE")
+    statement_number: int = Field(primary_key=True)
+    respondent_type: str = Field(primary_key=True, max_length=20)
+    k: int
+    n: int | None = None  # scores published for this type alone (None: not published alone)
+    total: int | None = None

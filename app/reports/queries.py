@@ -17,7 +17,7 @@ from app.config import Settings
 from app.lifecycle.models import Round
 from app.reports import criteria
 from app.reports.aggregation import Cell
-from app.reports.models import RoundResponses, RoundStatement, RoundSummary
+from app.reports.models import RoundResponses, RoundStatement, RoundSummary, RoundTypeStatement
 from app.vocabulary import RoundStatus
 
 
@@ -190,3 +190,26 @@ def pooled_types_of(*, session: Session, round_ids: list[int], k: int) -> dict[i
     rows = session.execute(select(Round).where(Round.id.in_(round_ids))).scalars()
     return {round_.id: frozenset(name for name, expected in round_.expected.items()
                                  if expected < k) for round_ in rows}
+
+
+def cohort_published_types(
+    *, session: Session, year: str, programme: str, statement_set: str, settings: Settings
+) -> tuple[set[int], list[tuple[int, int, str, int, int]]]:
+    """The cohort's figures per respondent type as recorded at close with the configured k.
+
+    (Round ids that have them; and each published figure as (round id, statement number,
+    respondent type, n, total).) A cohort round missing from the ids was closed before these
+    were recorded, or with another k: the caller then protects its cells itself.
+    """
+    rows = session.execute(
+        select(RoundTypeStatement.round_id, RoundTypeStatement.statement_number,
+               RoundTypeStatement.respondent_type, RoundTypeStatement.n,
+               RoundTypeStatement.total)
+        .join(Round, Round.id == RoundTypeStatement.round_id)
+        .join(RoundResponses, RoundResponses.round_id == Round.id)
+        .where(*_in_cohort(year=year, programme=programme, statement_set=statement_set,
+                           settings=settings),
+               RoundTypeStatement.k == settings.small_group_k)
+    ).all()
+    recorded = {row[0] for row in rows}
+    return recorded, [tuple(row) for row in rows if row[3] is not None]

@@ -4,6 +4,10 @@ The same routes serve a link (`/survey/{token}/…`) and a single-use code (`/su
 code held in the encrypted draft cookie after it is entered on `/survey/code`). Answers in progress
 live only in that cookie (app.survey.drafts); nothing is stored until "Send your answers". A
 refusal (closed, not open, unknown, used) is a domain error with a page of its own.
+
+The pages only read (the survey behind a link or code) until "send", which stores with one
+call of its own (app.survey.submit): so their session is the autocommit one, a read being one
+database round trip on PostgreSQL.
 """
 
 from fastapi import HTTPException, Request
@@ -11,10 +15,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.accounts.deps import OptionalUser
+from app.accounts.deps import SignedInOrganisation
 from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
-from app.db import SessionDep
+from app.db import AutocommitSessionDep
 from app.survey.drafts import Draft, has_sent, mark_sent, read_draft, write_draft
 from app.survey.forms import CodeForm
 from app.survey.journey import Journey, ReturnTo
@@ -25,8 +29,8 @@ from app.survey.service import (
     ensure_answerable,
     find_survey,
     find_survey_by_code,
-    submit_response,
 )
+from app.survey.submit import submit_found
 
 CODE = "code"  # /survey/code/…: link tokens are 32 characters, so never this word
 
@@ -59,7 +63,7 @@ def enter_code(request: Request) -> HTMLResponse:
 
 
 @router.post("/code", response_class=HTMLResponse)
-def check_code(request: Request, session: SessionDep, form: FormDep) -> Response:
+def check_code(request: Request, session: AutocommitSessionDep, form: FormDep) -> Response:
     count_code_attempt(address=client_address(request))
     typed = str(form.get("code") or "")
     try:
@@ -85,12 +89,12 @@ def _code_error(request: Request, typed: str, message: str) -> HTMLResponse:
 
 
 @router.get("/code/start", response_class=HTMLResponse)
-def start_with_code(request: Request, session: SessionDep) -> HTMLResponse:
+def start_with_code(request: Request, session: AutocommitSessionDep) -> HTMLResponse:
     return _start(request, *_journey(request, session, CODE))
 
 
 @router.get("/{token}", response_class=HTMLResponse)
-def start(token: str, request: Request, session: SessionDep) -> HTMLResponse:
+def start(token: str, request: Request, session: AutocommitSessionDep) -> HTMLResponse:
     return _start(request, *_journey(request, session, token))
 
 
@@ -105,7 +109,7 @@ def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
 
 
 @router.get("/{token}/theme/{number}", response_class=HTMLResponse)
-def show_theme(token: str, number: int, request: Request, session: SessionDep,
+def show_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
                return_to: ReturnTo = None, again: bool = False) -> HTMLResponse:
     _, journey = _journey(request, session, token)
     # Back after sending lands here with no answers in progress: say the answers were sent,
@@ -118,30 +122,30 @@ def show_theme(token: str, number: int, request: Request, session: SessionDep,
 
 
 @router.post("/{token}/theme/{number}", response_class=HTMLResponse)
-def save_theme(token: str, number: int, request: Request, session: SessionDep, form: FormDep,
+def save_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
+               form: FormDep,
                return_to: ReturnTo = None) -> Response:
     _, journey = _journey(request, session, token)
     return journey.save_theme(request, number, form, return_to)
 
 
 @router.get("/{token}/check", response_class=HTMLResponse)
-def check_answers(token: str, request: Request, session: SessionDep) -> Response:
+def check_answers(token: str, request: Request, session: AutocommitSessionDep) -> Response:
     _, journey = _journey(request, session, token)
     return journey.check_answers(request)
 
 
 @router.post("/{token}/check", response_class=HTMLResponse)
-def send_answers(token: str, request: Request, session: SessionDep,
-                 user: OptionalUser) -> Response:
+def send_answers(token: str, request: Request, session: AutocommitSessionDep,
+                 signed_in: SignedInOrganisation) -> Response:
     # Not checked for "answerable" first: a double click's second request must find the first
     # one's idempotency record (and go to "done"), even though the code is now used.
     survey, journey = _journey(request, session, token, answerable=False)
     if gap := journey.unanswered():
         return gap
-    submit_response(session=session, survey=survey, ratings=journey.draft.public_ratings(),
-                    idempotency_key=journey.draft.submission_key,
-                    address=client_address(request),
-                    signed_in_organisation=user.organisation_id if user else None)
+    submit_found(session=session, survey=survey, ratings=journey.draft.public_ratings(),
+                 idempotency_key=journey.draft.submission_key, address=client_address(request),
+                 signed_in_organisation=signed_in)
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response

@@ -8,7 +8,8 @@ of app.survey.models; other domains read them.
 """
 
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -196,10 +197,23 @@ def submit_response(
     or token of the round's own organisation (`signed_in_organisation`) is refused (OwnSurvey,
     rule 11).
     """
-    link_key = _count_submission(survey)
+    with refusals_counted(survey, address=address,
+                          signed_in_organisation=signed_in_organisation):
+        return _store_response(session, survey, ratings, idempotency_key)
+
+
+@contextmanager
+def refusals_counted(
+    survey: Survey, *, address: str, signed_in_organisation: int | None
+) -> Iterator[None]:
+    """Around storing one submission, by whichever path: count it against its link, refuse it
+    when it comes from the round's own organisation (rule 11), and when it is refused (any
+    DomainError) give the link its count back and count the refusal against the address instead
+    (issue 13, item 4: junk cannot shut a link for everyone)."""
+    link_key = count_submission(round_id=survey.round_id, respondent_type=survey.respondent_type)
     try:
         ensure_not_own_organisation(survey, signed_in_organisation)
-        return _store_response(session, survey, ratings, idempotency_key)
+        yield
     except DomainError:
         if link_key is not None:
             ratelimit.forgive(link_key)
@@ -275,12 +289,15 @@ def count_code_attempt(*, address: str) -> None:
          "Too many codes have been tried from your network in the last minute.")
 
 
-def _count_submission(survey: Survey) -> str | None:
-    """Count one submission against its link; the key counted under (None: limits are off)."""
+def count_submission(*, round_id: int, respondent_type: str) -> str | None:
+    """Count one submission against its link; the key counted under (None: limits are off).
+    TooManyAttempts past the ceiling.
+
+    Per link (round and respondent type), so codes of one type share their link's ceiling.
+    """
     if not get_settings().rate_limits_on:
         return None
-    # Per link (round and respondent type), so codes of one type share their link's ceiling.
-    key = f"survey-submissions:{survey.round_id}:{survey.respondent_type}"
+    key = f"survey-submissions:{round_id}:{respondent_type}"
     _hit(key, get_settings().submissions_per_link_per_minute,
          "Too many answers were sent with this link in the last minute.")
     return key

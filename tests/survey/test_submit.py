@@ -1,0 +1,162 @@
+"""Issue 17's submission path: one round trip on PostgreSQL, the same outcomes on both.
+
+The outcomes (rule 3, idempotency, codes, a round not open) are those of the transaction in
+Python that SQLite keeps; the tests below run on both databases unless marked.
+"""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, text
+from sqlmodel import select
+
+from app.db import get_autocommit_engine, get_engine
+from app.config import get_settings
+from app.survey.codes import create_codes
+from app.survey.models import IdempotencyRecord, Rating, SurveyResponse
+from app.survey.submit import async_calls_sent
+from tests.builders import count_stored, full_ratings, make_survey_round, statement_set
+from tests.databases import postgres_base_url
+
+on_postgres = pytest.mark.skipif(postgres_base_url() is None,
+                                 reason="needs PostgreSQL (TEST_DATABASE_URL)")
+
+
+def post(client, token, ratings, **headers):
+    return client.post(f"/api/v1/survey/{token}/responses", json={"ratings": ratings},
+                       headers=headers)
+
+
+@on_postgres
+def test_a_submission_with_a_known_link_is_one_statement_and_no_other_connection(
+        client, session, monkeypatch):
+    # With rate limits on, the per-link count is one more statement, on the limiter's own pool
+    # (app.ratelimit), and the call moves to a thread; this is the path of RATE_LIMITS=off.
+    monkeypatch.setattr(get_settings(), "rate_limits", "off")
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
+    statements, checkouts = [], []
+    fast = get_autocommit_engine()
+    sent = async_calls_sent()
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    def checkout(*_args):
+        checkouts.append(1)
+
+    event.listen(fast, "before_cursor_execute", count)
+    event.listen(get_engine().pool, "checkout", checkout)
+    try:
+        response = post(client, made.token, full_ratings(2), **{"Idempotency-Key": "k1"})
+    finally:
+        event.remove(fast, "before_cursor_execute", count)
+        event.remove(get_engine().pool, "checkout", checkout)
+
+    assert response.status_code == 201
+    assert async_calls_sent() == sent + 1  # one call on the event loop's own connection
+    assert statements == [] and checkouts == []  # nothing else: no lookup, BEGIN, COMMIT, ping
+    assert count_stored(session) == (2, 64, 0)
+
+
+@on_postgres
+def test_the_one_statement_commits_durably():
+    with get_autocommit_engine().connect() as connection:
+        assert connection.execute(text("SHOW synchronous_commit")).scalar() == "on"
+        assert connection.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
+
+
+def test_a_remembered_link_whose_round_is_gone_is_a_404(client, session):
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201
+    session.delete(made.round)
+    session.commit()
+
+    response = post(client, made.token, full_ratings())
+
+    assert response.status_code == 404 and "link" in response.json()["detail"]
+
+
+def test_a_used_code_keeps_no_key_of_the_refused_submission(client, session):
+    made = make_survey_round(session)
+    [code] = create_codes(session=session, round_id=made.round.id, respondent_type="nqsw",
+                          count=1)
+    body = {"code": code, "ratings": full_ratings()}
+
+    first = client.post("/api/v1/survey/code/responses", json=body,
+                        headers={"Idempotency-Key": "first"})
+    again = client.post("/api/v1/survey/code/responses", json=body,
+                        headers={"Idempotency-Key": "first"})
+    other = client.post("/api/v1/survey/code/responses", json=body,
+                        headers={"Idempotency-Key": "second"})
+
+    assert (first.status_code, again.status_code, other.status_code) == (201, 201, 409)
+    assert again.json() == first.json()
+    assert count_stored(session) == (1, 32, 1)
+    assert len(session.exec(select(IdempotencyRecord)).all()) == 1
+
+
+def test_a_draft_or_closed_round_refuses_a_remembered_link_and_stores_nothing(client, session):
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201
+    for status, word in (("draft", "not open yet"), ("closed", "has closed")):
+        made.round.status = status
+        session.add(made.round)
+        session.commit()
+        response = post(client, made.token, full_ratings(), **{"Idempotency-Key": status})
+        assert response.status_code == 409 and word in response.json()["detail"]
+    assert count_stored(session) == (1, 32, 0)
+    assert session.exec(select(IdempotencyRecord)).all() == []
+
+
+_NUMBERS = [str(n) for n in statement_set().numbers]
+_score = st.one_of(st.none(), st.integers(-1, 7), st.sampled_from(["4", 3.5, True]))
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(ratings=st.dictionaries(st.sampled_from([*_NUMBERS, "0", "33", "x"]), _score,
+                               min_size=30, max_size=35)
+       | st.fixed_dictionaries({n: st.one_of(st.none(), st.integers(1, 5)) for n in _NUMBERS}))
+def test_rule_3_a_response_is_stored_whole_exactly_when_every_statement_is_answered(
+        client, session, ratings):
+    made = make_survey_round(session)
+
+    response = post(client, made.token, ratings)
+
+    # The oracle, written from rule 3 alone: every statement of the set, each 1-5 or null.
+    valid = set(ratings) == set(_NUMBERS) and all(
+        v is None or (type(v) is int and 1 <= v <= 5) for v in ratings.values())
+    stored = session.exec(
+        select(Rating.statement_number, Rating.score).join(SurveyResponse)
+        .where(SurveyResponse.round_id == made.round.id)).all()
+    if valid:
+        assert response.status_code == 201
+        assert {str(n): s for n, s in stored} == ratings
+    else:
+        assert response.status_code == 422 and response.json()["errors"]
+        assert stored == []
+
+
+@on_postgres
+def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_is_stored(
+        client, session, monkeypatch):
+    from app.survey.submit import _async_pools
+
+    monkeypatch.setattr(get_settings(), "rate_limits", "off")  # the event loop's own pool
+
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
+    assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
+    pids = [c.info.backend_pid for pool in list(_async_pools.values()) for c in pool._idle]
+    assert pids
+    with get_engine().connect() as admin:
+        for pid in pids:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+    refused = post(client, made.token, full_ratings(1))
+    stored = post(client, made.token, full_ratings(2))
+
+    assert refused.status_code == 503 and refused.headers["retry-after"]
+    assert "detail" in refused.json()
+    assert stored.status_code == 201
+    assert count_stored(session) == (3, 96, 0)
