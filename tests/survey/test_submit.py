@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import event, text
 from sqlmodel import select
 
-from app.db import get_autocommit_engine, get_engine
 from app.config import get_settings
+from app.db import get_autocommit_engine, get_engine
 from app.survey.codes import create_codes
 from app.survey.models import IdempotencyRecord, Rating, SurveyResponse
 from app.survey.submit import async_calls_sent
