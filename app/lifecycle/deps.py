@@ -9,6 +9,10 @@ itself (reports too), so the rule lives here only:
                      401 under /api/, a redirect to sign in on a page.
     EmployerRound    Round: an AccessibleRound that the user may change (open, close, codes,
                      self-assessment): its own employers only; a national user gets 403.
+    LeadRound        Round: an EmployerRound that the user may run as a lead (change its dates
+                     and expected numbers, delete a draft, write the action plan). Every
+                     employer account is a lead until roles arrive (issue 14): this is the one
+                     place where a viewer will get 403.
 """
 
 from typing import Annotated
@@ -47,3 +51,11 @@ def get_employer_round(round_: AccessibleRound, user: CurrentUser) -> Round:
 
 
 EmployerRound = Annotated[Round, Depends(get_employer_round)]
+
+
+def get_lead_round(round_: EmployerRound, user: CurrentUser) -> Round:
+    # Roles within an organisation (lead, viewer) plug in here.
+    return round_
+
+
+LeadRound = Annotated[Round, Depends(get_lead_round)]

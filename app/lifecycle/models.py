@@ -1,6 +1,6 @@
 """The table of evaluation rounds: one per organisation, programme and year."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -31,6 +31,9 @@ class Round(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    # Rule 12: the last day answers are taken (UK time). A draft may have none yet: opening
+    # it sets the default, 28 days later (app.lifecycle.closing).
+    closes_on: date | None = Field(default=None, index=True)
 
     @property
     def expected(self) -> dict[str, int]:

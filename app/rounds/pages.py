@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 from itertools import groupby
 from typing import Any
 
@@ -16,13 +16,28 @@ from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
 from app.errors import DomainError
-from app.lifecycle.deps import AccessibleRound, EmployerRound
+from app.lifecycle.closing import DEFAULT_OPEN_DAYS, uk_today
+from app.lifecycle.deps import AccessibleRound, EmployerRound, LeadRound
 from app.lifecycle.models import Round
 from app.lifecycle.service import ensure_status
 from app.lifecycle.years import academic_year_of
 from app.rounds import self_assessment
-from app.rounds.schemas import CodesForm, RoundForm
-from app.rounds.service import close_round, create_round, describe_round, list_rounds, open_round
+from app.rounds.schemas import (
+    CodesForm,
+    ExpectedForm,
+    RoundForm,
+    date_values,
+    read_date,
+)
+from app.rounds.service import (
+    close_round,
+    create_round,
+    delete_round,
+    describe_round,
+    list_rounds,
+    open_round,
+    update_round,
+)
 from app.rounds.views import link_cards, round_title, round_view
 from app.statements.loader import get_statement_sets
 from app.statements.reference import get_reference
@@ -76,21 +91,25 @@ def _new_round_page(
 
 @router.get("/rounds/new", response_class=HTMLResponse)
 def new_round_page(request: Request, user: EmployerUser) -> HTMLResponse:
-    defaults = {"year": academic_year_of(date.today()), "statement_set": ""}
+    today = uk_today()
+    defaults = {"year": academic_year_of(today), "statement_set": "",
+                **date_values("closes_on", today + timedelta(days=DEFAULT_OPEN_DAYS))}
     return _new_round_page(request, defaults, {})
 
 
 @router.post("/rounds/new", response_class=HTMLResponse)
 def new_round(request: Request, user: EmployerUser, session: SessionDep, form: FormDep) -> Response:
     parsed, errors, values = read_form(form, RoundForm)
-    if parsed is None:
-        return _new_round_page(request, values, errors, status_code=422)
-    body = parsed.to_create()
+    closes_on, date_errors, typed = read_optional_date(form)
+    values |= typed
+    if parsed is None or date_errors:
+        return _new_round_page(request, values, errors | date_errors, status_code=422)
+    body = parsed.to_create(closes_on)
     try:
         round_ = create_round(
             session=session, organisation_id=user.organisation_id, programme=body.programme,
             year=body.year, statement_set=body.statement_set,
-            expected=body.expected.model_dump(),
+            expected=body.expected.model_dump(), closes_on=body.closes_on,
         )
     except DomainError as error:
         return _new_round_page(request, values, {error.field or "programme": error.message},
@@ -107,6 +126,70 @@ def round_page(request: Request, round_: AccessibleRound, user: CurrentUser,
     overview = describe_round(session=session, round_=round_)
     return render(request, "rounds/round.html", round_view(
         overview, can_change=not user.is_national, links=link_cards(overview)))
+
+
+def _edit_page(request: Request, round_: Round, session: SessionDep, values: dict[str, Any],
+               errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
+    overview = describe_round(session=session, round_=round_)
+    return render(request, "rounds/edit.html", round_view(overview, values=values, errors=errors),
+                  status_code=status_code)
+
+
+@router.get("/rounds/{round_id}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, round_: LeadRound, session: SessionDep) -> HTMLResponse:
+    """Change the closing date (draft or open) and the expected numbers (draft)."""
+    ensure_changeable(round_)
+    values = {f"expected_{key}": str(number) for key, number in round_.expected.items()}
+    return _edit_page(request, round_, session, values | date_values("closes_on", round_.closes_on),
+                      {})
+
+
+@router.post("/rounds/{round_id}/edit", response_class=HTMLResponse)
+def edit(request: Request, round_: LeadRound, session: SessionDep, form: FormDep) -> Response:
+    ensure_changeable(round_)
+    expected, errors, values = None, {}, {}
+    if round_.status == RoundStatus.DRAFT:
+        parsed, errors, values = read_form(form, ExpectedForm)
+        expected = parsed.to_expected().model_dump() if parsed else None
+    if round_.status == RoundStatus.DRAFT:
+        closes_on, date_errors, typed = read_optional_date(form)
+    else:
+        closes_on, date_errors, typed = read_date(form, "closes_on", what="the closing date")
+    values |= typed
+    errors |= date_errors
+    if not errors:
+        try:
+            update_round(session=session, round_=round_, expected=expected, closes_on=closes_on)
+        except DomainError as error:
+            errors = {error.field or "closes_on": error.message}
+    if errors:
+        return _edit_page(request, round_, session, values, errors, status_code=422)
+    return redirect(f"/rounds/{round_.id}")
+
+
+def read_optional_date(form: Any):
+    """The closing date of a draft: all three boxes empty is none yet (opening sets the
+    default, 28 days later)."""
+    closes_on, errors, typed = read_date(form, "closes_on", what="the closing date")
+    return closes_on, ({} if not any(typed.values()) else errors), typed
+
+
+def ensure_changeable(round_: Round) -> None:
+    if round_.status == RoundStatus.CLOSED:
+        ensure_status(round_.status, RoundStatus.OPEN)
+
+
+@router.get("/rounds/{round_id}/delete", response_class=HTMLResponse)
+def delete_page(request: Request, round_: LeadRound, session: SessionDep) -> HTMLResponse:
+    ensure_status(round_.status, RoundStatus.DRAFT)
+    overview = describe_round(session=session, round_=round_)
+    return render(request, "rounds/delete.html", round_view(overview))
+
+
+@router.post("/rounds/{round_id}/delete")
+def delete(round_: LeadRound, session: SessionDep) -> Response:
+    delete_round(session=session, round_=round_)
+    return redirect("/dashboard")
 
 
 @router.post("/rounds/{round_id}/open")

@@ -43,6 +43,9 @@ class Endpoint:
 
 ROUND_ENDPOINTS = [
     Endpoint("GET", "/api/v1/rounds/{round_id}", "open", writes=False),
+    Endpoint("PATCH", "/api/v1/rounds/{round_id}", "draft", writes=True,
+             body={"expected": {"nqsw": 5, "line_manager": 2, "other": 1}}),
+    Endpoint("DELETE", "/api/v1/rounds/{round_id}", "draft", writes=True),
     Endpoint("POST", "/api/v1/rounds/{round_id}/open", "draft", writes=True),
     Endpoint("POST", "/api/v1/rounds/{round_id}/close", "open", writes=True),
     Endpoint("GET", "/api/v1/rounds/{round_id}/self-assessment", "open", writes=False),
@@ -54,6 +57,11 @@ ROUND_ENDPOINTS = [
     Endpoint("GET", "/api/v1/rounds/{round_id}/report.pdf", "closed", writes=False),
     Endpoint("GET", "/rounds/{round_id}", "open", writes=False),
     Endpoint("POST", "/rounds/{round_id}/open", "draft", writes=True),
+    Endpoint("GET", "/rounds/{round_id}/edit", "draft", writes=True),
+    Endpoint("POST", "/rounds/{round_id}/edit", "draft", writes=True,
+             body={"expected_nqsw": "5", "expected_line_manager": "2", "expected_other": "1"}),
+    Endpoint("GET", "/rounds/{round_id}/delete", "draft", writes=True),
+    Endpoint("POST", "/rounds/{round_id}/delete", "draft", writes=True),
     Endpoint("GET", "/rounds/{round_id}/close", "open", writes=True),
     Endpoint("POST", "/rounds/{round_id}/close", "open", writes=True),
     Endpoint("GET", "/rounds/{round_id}/codes", "open", writes=True),
