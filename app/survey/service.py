@@ -9,6 +9,7 @@ of app.survey.models; other domains read them.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -66,6 +67,13 @@ class SurveyClosed(RoundClosed):
     message = "This evaluation has closed. It takes no more responses."
 
 
+class AnswersNotRecorded(SurveyClosed):
+    """Answers sent after the round closed (rule 12): refused, and the page says so plainly."""
+
+    template = "survey/not_recorded.html"
+    message = "This evaluation has closed, so your answers were not recorded."
+
+
 @dataclass(frozen=True)
 class Survey:
     """What a respondent answers: one round, as one respondent type, against one statement set."""
@@ -82,6 +90,7 @@ class Survey:
     secret: str = field(repr=False)
     code: str | None = field(default=None, repr=False)
     code_used: bool = False
+    closes_on: date | None = None  # rule 12: respondents see it
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ _SURVEY_COLUMNS = (
     Round.programme,
     Round.year,
     Round.statement_set,
+    Round.closes_on,
     Organisation.name.label("organisation_name"),
 )
 
@@ -143,6 +153,7 @@ def _survey_from(row, *, secret: str, code: str | None = None, code_used: bool =
         secret=secret,
         code=code,
         code_used=code_used,
+        closes_on=row.closes_on,
     )
 
 
@@ -192,6 +203,9 @@ def submit_response(
         if key_hash is not None and session.get(IdempotencyRecord, key_hash) is not None:
             return Submission(survey=survey, repeated=True)
         raise
+    except SurveyClosed as error:
+        session.rollback()
+        raise AnswersNotRecorded(context={"closes_on": survey.closes_on}) from error
     except BaseException:
         session.rollback()
         raise
