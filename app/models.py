@@ -5,6 +5,7 @@ from app.lifecycle.models import Round
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
+from app.timed.models import RoundNotice
 
 __all__ = [
     "IdempotencyRecord",
@@ -13,6 +14,7 @@ __all__ = [
     "Rating",
     "Round",
     "RoundLink",
+    "RoundNotice",
     "RoundResponses",
     "RoundStatement",
     "RoundSummary",

@@ -10,7 +10,7 @@ round is open the employer sees counts only (rule 1).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
@@ -190,15 +190,16 @@ def delete_round(*, session: Session, round_: Round) -> None:
     session.commit()
 
 
-def close_round(*, session: Session, round_id: int) -> Round:
+def close_round(*, session: Session, round_id: int, closed_at: datetime | None = None) -> Round:
     """Close an open round for good: the one transaction that spans domains.
 
     In the same transaction as the change of state, and so never without it: the round's
     summary is written (app.reports.summaries), and its idempotency records go (they stop a
     retried submission storing twice, and no submission can be stored any more).
+    `closed_at` is now, unless timed work closes it at a given moment (`tick --now`).
     """
     move(session, round_id, source=RoundStatus.OPEN,
-         values={"status": RoundStatus.CLOSED, "closed_at": utcnow()})
+         values={"status": RoundStatus.CLOSED, "closed_at": closed_at or utcnow()})
     summarise_round(session=session, round_id=round_id)
     forget_submission_keys(session=session, round_id=round_id)
     session.commit()
