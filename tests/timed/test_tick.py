@@ -70,8 +70,8 @@ def test_a_round_closes_at_the_end_of_its_date_and_the_leads_hear_once_of_each_s
     assert reminder["To"] == "lead@riverside.example.org"
     day_words = f"{closes_on.day} {closes_on.strftime('%B %Y')}"
     # (strip: a long Subject comes back folded onto its own line, with the fold's space)
-    assert reminder["Subject"].strip() == f"Child and family programme, {year}: the evaluation closes " \
-                                  f"on {day_words}"
+    assert reminder["Subject"].strip() == (
+        f"Child and family programme, {year}: the evaluation closes on {day_words}")
     text = body(reminder)
     assert "in 3 days" in text
     assert "Answers so far: 2 of 6 NQSWs, 0 of 2 line managers" in text
