@@ -17,6 +17,7 @@ from app.core.routing import API_PREFIX
 from app.db import get_engine
 from app.national import api as national_api
 from app.national import pages as national_pages
+from app.plans import api as plans_api
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.rounds import api as rounds_api
@@ -62,6 +63,7 @@ def create_app() -> FastAPI:
         survey_api,
         reports_api,
         national_api,
+        plans_api,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (accounts_pages, rounds_pages, survey_pages, reports_pages, national_pages):

@@ -2,12 +2,14 @@
 
 from app.accounts.models import Organisation, User
 from app.lifecycle.models import Round
+from app.plans.models import ActionPlanItem
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
 from app.timed.models import RoundNotice
 
 __all__ = [
+    "ActionPlanItem",
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",
