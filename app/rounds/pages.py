@@ -21,7 +21,7 @@ from app.lifecycle.deps import AccessibleRound, EmployerRound, LeadRound
 from app.lifecycle.models import Round
 from app.lifecycle.service import ensure_status
 from app.lifecycle.years import academic_year_of
-from app.rounds import self_assessment
+from app.rounds import action_plan, self_assessment
 from app.rounds.schemas import (
     CodesForm,
     ExpectedForm,
@@ -267,5 +267,7 @@ def _codes_csv(round_: Round, codes: dict[str, list[str]]) -> Response:
     )
 
 
-# The self-assessment has its own module; its routes are served with this router's checks.
+# The self-assessment and the action plan have modules of their own; their routes are served
+# with this router's checks.
 router.include_router(self_assessment.router)
+router.include_router(action_plan.router)
