@@ -15,6 +15,8 @@ from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
 from app.db import get_engine
+from app.evidence import api as evidence_api
+from app.evidence import pages as evidence_pages
 from app.national import api as national_api
 from app.national import pages as national_pages
 from app.plans import api as plans_api
@@ -64,9 +66,11 @@ def create_app() -> FastAPI:
         reports_api,
         national_api,
         plans_api,
+        evidence_api,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    for module in (accounts_pages, rounds_pages, survey_pages, reports_pages, national_pages):
+    for module in (accounts_pages, rounds_pages, survey_pages, reports_pages, national_pages,
+                   evidence_pages):
         app.include_router(module.router)
     app.include_router(core_router)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")

@@ -1,6 +1,7 @@
 """Every table, imported in one place so Alembic and the tests see the whole schema."""
 
 from app.accounts.models import Organisation, User
+from app.evidence.models import EvidenceRecord
 from app.lifecycle.models import Round
 from app.plans.models import ActionPlanItem
 from app.reports.models import RoundResponses, RoundStatement, RoundSummary
@@ -10,6 +11,7 @@ from app.timed.models import RoundNotice
 
 __all__ = [
     "ActionPlanItem",
+    "EvidenceRecord",
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",
