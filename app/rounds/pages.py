@@ -52,6 +52,8 @@ def _labels(list_name: str) -> dict[str, str]:
     return {item.key: item.label for item in getattr(get_reference(), list_name)}
 
 
+SAVED_BANNERS = {"self-assessment": "Your self-assessment has been saved"}
+
 # Dashboard
 
 
@@ -122,10 +124,12 @@ def new_round(request: Request, user: EmployerUser, session: SessionDep, form: F
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
 def round_page(request: Request, round_: AccessibleRound, user: CurrentUser,
-               session: SessionDep) -> HTMLResponse:
+               session: SessionDep, saved: str | None = None) -> HTMLResponse:
+    """`?saved=self-assessment` after saving it: a success banner says so."""
     overview = describe_round(session=session, round_=round_)
     return render(request, "rounds/round.html", round_view(
-        overview, can_change=not user.is_national, links=link_cards(overview)))
+        overview, can_change=not user.is_national, links=link_cards(overview),
+        saved=saved if saved in SAVED_BANNERS else None))
 
 
 def _edit_page(request: Request, round_: Round, session: SessionDep, values: dict[str, Any],

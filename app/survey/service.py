@@ -26,6 +26,7 @@ from app.lifecycle.service import (
     RoundNotOpen,
     ensure_open,
     lock_open_round,
+    lock_unclosed_round,
     status_of,
 )
 from app.ratelimit import limiter
@@ -267,15 +268,16 @@ def _hit(key: str, message: str) -> None:
 def save_self_assessment(
     *, session: Session, round_id: int, ratings: Mapping[str, Any]
 ) -> dict[int, int | None]:
-    """Store the employer's self-assessment, replacing any earlier one, while the round is open.
+    """Store the employer's self-assessment, replacing any earlier one, while the round is a
+    draft or open (the employer may rate itself before the links go out).
 
     `ratings` as the API takes them ({"1": 4, …, "32": null}); RatingsError (naming each
-    statement) when they break rule 3, RoundConflict when the round is not open. Nothing is
+    statement) when they break rule 3, RoundConflict once the round has closed. Nothing is
     stored unless everything is.
     """
     round_ = session.get(Round, round_id)
     parsed = parse_ratings(ratings, get_statement_sets()[round_.statement_set])
-    lock_open_round(session, round_id, action="change the self-assessment")
+    lock_unclosed_round(session, round_id, action="change the self-assessment")
     earlier = select(SurveyResponse.id).where(SurveyResponse.round_id == round_id,
                                               SurveyResponse.respondent_type == SELF_ASSESSMENT)
     session.exec(delete(Rating).where(Rating.response_id.in_(earlier)))

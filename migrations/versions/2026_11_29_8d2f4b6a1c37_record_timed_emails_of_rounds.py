@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = '8d2f4b6a1c37'
@@ -26,7 +27,7 @@ def upgrade() -> None:
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('round_id', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=20), nullable=False),
-        sa.Column('claimed_at', sa.DateTime(), nullable=False),
+        sa.Column('claimed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column('delivered', sa.Integer(), nullable=False),
         sa.Column('failed', sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(['round_id'], ['evaluation_round.id'],
@@ -38,7 +39,7 @@ def upgrade() -> None:
     rounds = sa.table('evaluation_round', sa.column('id', sa.Integer), sa.column('status'))
     connection = op.get_bind()
     closed = connection.execute(sa.select(rounds.c.id).where(rounds.c.status == 'closed'))
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = datetime.now(UTC)
     rows = [{'round_id': round_id, 'kind': 'report_ready', 'claimed_at': now, 'delivered': 0,
              'failed': 0} for (round_id,) in closed.all()]
     if rows:

@@ -8,6 +8,7 @@ Create Date: 2026-11-29 23:20:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = 'b7e2d4f8a613'
@@ -23,7 +24,7 @@ def upgrade() -> None:
         sa.Column('round_id', sa.Integer(), nullable=False),
         sa.Column('salt', sa.String(length=64), nullable=False),
         sa.Column('code_hash', sa.String(length=64), nullable=False),
-        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(['round_id'], ['evaluation_round.id'],
                                 name=op.f('fk_evidence_record_round_id_evaluation_round'),
                                 ondelete='CASCADE'),
