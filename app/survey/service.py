@@ -25,7 +25,6 @@ from app.lifecycle.service import (
     RoundClosed,
     RoundNotOpen,
     ensure_open,
-    lock_open_round,
     lock_unclosed_round,
     status_of,
 )
