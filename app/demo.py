@@ -16,8 +16,8 @@ from app.accounts.models import Organisation
 from app.accounts.service import add_organisation, create_user
 from app.config import get_settings
 from app.db import get_engine
-from app.lifecycle.models import Round
 from app.evidence.service import issue_evidence
+from app.lifecycle.models import Round
 from app.lifecycle.years import academic_year_end, academic_year_of, previous_year
 from app.plans.schemas import ActionItem
 from app.plans.service import save_action_plan
