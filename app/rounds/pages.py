@@ -15,7 +15,7 @@ from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 from app.lifecycle.closing import DEFAULT_OPEN_DAYS, uk_today
 from app.lifecycle.deps import AccessibleRound, EmployerRound, LeadRound
 from app.lifecycle.models import Round
@@ -38,12 +38,13 @@ from app.rounds.service import (
     open_round,
     update_round,
 )
+from app.rounds.sharing import OTHER_GUIDANCE, code_slips_pdf, poster_pdf, share_texts
 from app.rounds.views import link_cards, round_title, round_view
 from app.statements.loader import get_statement_sets
 from app.statements.reference import get_reference
 from app.survey.codes import issue_codes
 from app.survey.links import survey_url
-from app.vocabulary import RoundStatus
+from app.vocabulary import ANONYMOUS_TYPES, RoundStatus
 
 router = page_router(ShowsPageUser)
 
@@ -215,6 +216,26 @@ def close(round_: EmployerRound, session: SessionDep) -> Response:
     return redirect(f"/rounds/{round_.id}")
 
 
+# Sharing
+
+
+@router.get("/rounds/{round_id}/share", response_class=HTMLResponse)
+def share_page(request: Request, round_: EmployerRound, session: SessionDep) -> HTMLResponse:
+    """Suggested invitation and reminder texts per respondent type, posters, "other"."""
+    ensure_changeable(round_)  # a closed round's links no longer work
+    overview = describe_round(session=session, round_=round_)
+    return render(request, "rounds/share.html", round_view(
+        overview, texts=share_texts(overview), other_guidance=OTHER_GUIDANCE))
+
+
+@router.get("/rounds/{round_id}/poster.pdf")
+def poster(round_: EmployerRound, session: SessionDep, type: str = "nqsw") -> Response:
+    """An A4 poster for one respondent type (`?type=nqsw|line_manager|other`)."""
+    if type not in ANONYMOUS_TYPES:
+        raise NotFound("No such respondent type")
+    return poster_pdf(describe_round(session=session, round_=round_), type)
+
+
 # Single-use codes
 
 
@@ -251,6 +272,8 @@ def create_codes(request: Request, round_: EmployerRound, session: SessionDep,
             raise
         return _codes_page(request, round_, session, values, {error.field: error.message},
                            status_code=error.status)
+    if form.get("format") == "pdf":
+        return code_slips_pdf(describe_round(session=session, round_=round_), codes)
     return _codes_csv(round_, codes)
 
 

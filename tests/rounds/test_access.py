@@ -78,6 +78,8 @@ ROUND_ENDPOINTS = [
     Endpoint("GET", "/rounds/{round_id}/close", "open", writes=True),
     Endpoint("POST", "/rounds/{round_id}/close", "open", writes=True),
     Endpoint("GET", "/rounds/{round_id}/codes", "open", writes=True),
+    Endpoint("GET", "/rounds/{round_id}/share", "open", writes=True),
+    Endpoint("GET", "/rounds/{round_id}/poster.pdf", "open", writes=True),
     Endpoint("POST", "/rounds/{round_id}/codes", "open", writes=True, body={"nqsw": "2"}),
     Endpoint("GET", "/rounds/{round_id}/self-assessment", "open", writes=True),
     Endpoint("GET", "/rounds/{round_id}/self-assessment/theme/{number}", "open", writes=True),
