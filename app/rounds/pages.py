@@ -21,7 +21,7 @@ from app.lifecycle.deps import AccessibleRound, EmployerRound, LeadRound
 from app.lifecycle.models import Round
 from app.lifecycle.service import ensure_status
 from app.lifecycle.years import academic_year_of
-from app.rounds import action_plan, self_assessment
+from app.rounds import action_plan, preview, self_assessment
 from app.rounds.schemas import (
     CodesForm,
     ExpectedForm,
@@ -53,7 +53,12 @@ def _labels(list_name: str) -> dict[str, str]:
     return {item.key: item.label for item in getattr(get_reference(), list_name)}
 
 
-SAVED_BANNERS = {"self-assessment": "Your self-assessment has been saved"}
+SAVED_BANNERS = {
+    "self-assessment": ("Your self-assessment has been saved",
+                        "You can change it until the round closes."),
+    "preview": ("You have seen the survey as respondents see it",
+                "Nothing you entered in the preview was stored."),
+}
 
 # Dashboard
 
@@ -130,7 +135,7 @@ def round_page(request: Request, round_: AccessibleRound, user: CurrentUser,
     overview = describe_round(session=session, round_=round_)
     return render(request, "rounds/round.html", round_view(
         overview, can_change=not user.is_national, links=link_cards(overview),
-        saved=saved if saved in SAVED_BANNERS else None))
+        saved=SAVED_BANNERS.get(saved or "")))
 
 
 def _edit_page(request: Request, round_: Round, session: SessionDep, values: dict[str, Any],
@@ -298,3 +303,4 @@ def _codes_csv(round_: Round, codes: dict[str, list[str]]) -> Response:
 # with this router's checks.
 router.include_router(self_assessment.router)
 router.include_router(action_plan.router)
+router.include_router(preview.router)
