@@ -4,15 +4,22 @@ status}]}`) and the page form of one item."""
 from datetime import date
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from app.plans.models import MAX_ACTIONS, MAX_OWNER, ActionPlanItem
 from app.vocabulary import ActionStatus
 
+def _no_nul(value: str) -> str:
+    # PostgreSQL text cannot hold NUL: refuse it here (422), not in the database (500).
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
+
 Actions = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                           max_length=MAX_ACTIONS)]
+                                           max_length=MAX_ACTIONS), AfterValidator(_no_nul)]
 Owner = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
-                                         max_length=MAX_OWNER)]
+                                         max_length=MAX_OWNER), AfterValidator(_no_nul)]
 
 
 class ActionItem(BaseModel):

@@ -1,7 +1,10 @@
 """Rule 13: an action plan on a closed round round-trips through the API and pages, refuses bad
 input whole, and appears in next year's report with each statement's change and RAG change."""
 
+import io
+
 import pytest
+from pypdf import PdfReader
 
 from app.accounts.models import Organisation
 from tests.builders import (
@@ -71,6 +74,7 @@ def test_a_plan_round_trips_and_national_users_read_it_but_cannot_change_it(
     ({"due": "31/03/2027"}, 422, "due"),
     ({"due": "2027-02-30"}, 422, "due"),
     ({"actions": "   "}, 422, "actions"),
+    ({"owner": "P\x00SW"}, 422, "NUL"),
 ])
 def test_a_bad_item_is_refused_and_the_plan_stays_as_it_was(
     client, session, lead, change, status, words
@@ -160,6 +164,9 @@ def test_a_lead_adds_changes_and_removes_items_on_the_pages(client, session, lea
                       "due": "2027-03-31", "status": "in_progress"}]
     report = assert_good_page(client.get(f"/rounds/{round_.id}/report"))
     assert "Caseload review" in report.select_one("#action-plan").get_text(" ")
+    pdf = PdfReader(io.BytesIO(client.get(f"/rounds/{round_.id}/report.pdf").content))
+    pdf_text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "Action plan" in pdf_text and "Caseload review" in pdf_text
 
     removed = post_form(client, f"/rounds/{round_.id}/action-plan/remove/7",
                         follow_redirects=False)
