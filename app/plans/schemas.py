@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from app.plans.models import MAX_ACTIONS, MAX_OWNER, ActionPlanItem
 from app.vocabulary import ActionStatus
 
+
 def _no_nul(value: str) -> str:
     # PostgreSQL text cannot hold NUL: refuse it here (422), not in the database (500).
     if "\x00" in value:

@@ -165,7 +165,7 @@ def test_a_lead_adds_changes_and_removes_items_on_the_pages(client, session, lea
     report = assert_good_page(client.get(f"/rounds/{round_.id}/report"))
     assert "Caseload review" in report.select_one("#action-plan").get_text(" ")
     pdf = PdfReader(io.BytesIO(client.get(f"/rounds/{round_.id}/report.pdf").content))
-    pdf_text = " ".join(page.extract_text() for page in pdf.pages)
+    pdf_text = " ".join(" ".join(page.extract_text() for page in pdf.pages).split())
     assert "Action plan" in pdf_text and "Caseload review" in pdf_text
 
     removed = post_form(client, f"/rounds/{round_.id}/action-plan/remove/7",
