@@ -3,7 +3,7 @@
 import typer
 from rich.console import Console
 
-from app.config import ROOT
+from app.config import ROOT, get_settings
 from app.vocabulary import Role
 
 app = typer.Typer(
@@ -47,23 +47,27 @@ def serve(
     """Start the web service (and `tick` every minute, unless SCHEDULER=off)."""
     import uvicorn
 
-    from app.config import get_settings
-
     if get_settings().scheduler == "on":
         from app.timed.scheduler import start_scheduler
 
         start_scheduler()
 
-    # --no-access-log: request paths carry survey link tokens, which must never reach a log.
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        proxy_headers=True,
-    )
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
+                **server_options())
+
+
+def server_options() -> dict:
+    """What `serve` tells uvicorn beyond where to listen."""
+    trusted = get_settings().forwarded_allow_ips.strip()
+    return {
+        # No access log: request paths carry survey link tokens, which must never reach a log.
+        "access_log": False,
+        # Forwarded headers only from the proxies named in FORWARDED_ALLOW_IPS. Left unset,
+        # uvicorn would believe any local client (127.0.0.1), which could then choose its own
+        # address for the rate limits (issue 13, item 3).
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or None,
+    }
 
 
 @app.command()

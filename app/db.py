@@ -26,8 +26,10 @@ SQLModel.metadata.naming_convention = {
 def build_engine(url: str) -> Engine:
     """An engine tuned per backend: SQLite for a laptop, PostgreSQL for a launch-day burst."""
     parsed = make_url(url)
+    # hide_parameters: a database error's message never carries the values (emails, names).
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
@@ -39,7 +41,8 @@ def build_engine(url: str) -> Engine:
 
         return engine
     # pre_ping lets the pool drop connections killed under it (restart, pg_terminate_backend).
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10,
+                         hide_parameters=True)
 
 
 @lru_cache

@@ -186,7 +186,7 @@ def _run_round(
     for respondent_type, count in counts.items():
         survey = find_survey(session=session, token=tokens[respondent_type])
         for _ in range(count):
-            submit_response(session=session, survey=survey, idempotency_key=None,
+            submit_response(session=session, survey=survey, idempotency_key=None, address="demo",
                             ratings=_ratings(rng, respondent_type=respondent_type,
                                              numbers=numbers, quality=quality))
     return close_round(session=session, round_id=round_.id) if close else round_

@@ -6,11 +6,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
 
+from app import ratelimit
 from app.accounts import api as accounts_api
 from app.accounts import pages as accounts_pages
 from app.config import get_settings
 from app.core import health
 from app.core.errors import install_error_handlers
+from app.core.guard import RequestGuardMiddleware
 from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
@@ -22,6 +24,7 @@ from app.national import pages as national_pages
 from app.plans import api as plans_api
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
+from app.reports.pdf import shutdown_render_pool
 from app.rounds import api as rounds_api
 from app.rounds import pages as rounds_pages
 from app.statements import api as statements_api
@@ -33,6 +36,8 @@ from app.survey import pages as survey_pages
 
 __all__ = ["API_PREFIX", "create_app"]
 
+_STALE_COUNT_SECONDS = 24 * 60 * 60
+
 
 @asynccontextmanager
 async def lifespan(app: FastAPI):
@@ -41,7 +46,11 @@ async def lifespan(app: FastAPI):
     sets = get_statement_sets()
     with Session(get_engine()) as session:
         verify_used_sets(session=session, sets=sets)
+    # Counts older than any window are worth nothing; clearing them at start keeps the table
+    # small without a job of its own.
+    ratelimit.forget_expired(older_than_seconds=_STALE_COUNT_SECONDS)
     yield
+    shutdown_render_pool()
 
 
 def create_app() -> FastAPI:
@@ -51,10 +60,12 @@ def create_app() -> FastAPI:
         summary="The annual 360-degree organisational evaluation of ASYE programmes.",
         version="1.0.0",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by app.core.pages from frontend/dist, not from a CDN
         redoc_url=None,
         lifespan=lifespan,
     )
+    # Added first, so it runs inside SecurityMiddleware: its refusals get the headers too.
+    app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(SecurityMiddleware)
     install_error_handlers(app)
     app.include_router(health.router)

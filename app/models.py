@@ -4,7 +4,8 @@ from app.accounts.models import Organisation, User
 from app.evidence.models import EvidenceRecord
 from app.lifecycle.models import Round
 from app.plans.models import ActionPlanItem
-from app.reports.models import RoundResponses, RoundStatement, RoundSummary
+from app.ratelimit import RateCount
+from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
 from app.survey.models import IdempotencyRecord, InvitationCode, Rating, RoundLink, SurveyResponse
 from app.timed.models import RoundNotice
@@ -15,7 +16,9 @@ __all__ = [
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",
+    "RateCount",
     "Rating",
+    "ReportPdf",
     "Round",
     "RoundLink",
     "RoundNotice",

@@ -1,50 +1,185 @@
-"""In-process rate limits: sign-in attempts and a per-link ceiling on submissions.
+"""Rate limits and ceilings, counted in the database so that every server process shares them.
 
-Counts live in this process's memory (fixed windows), which suits one service process; with
-several workers each keeps its own count, so the effective limit is per worker.
+One row per key (`rate_count`): how many hits in the window that started at `window_start`,
+and when the last one came. A hit is one atomic upsert (INSERT … ON CONFLICT DO UPDATE …
+RETURNING, on SQLite and PostgreSQL alike), so two processes counting the same key at the same
+moment both see the right total: no read-then-write race, no lost update. Windows are fixed and
+start at a key's first hit; a hit after the window has passed starts a new one at 1.
+
+Counts are written in a transaction of their own, committed at once: a refusal counts even
+though the request's own transaction is rolled back. Keys are stored as keyed hashes, so the
+table holds no email address, network address or link token. Times are the servers' wall
+clocks (`clock`, `time.time`): instances on several machines need their clocks kept in step
+(NTP).
 """
 
-import threading
 import time
+from dataclasses import dataclass
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, SQLModel
 
 from app.config import get_settings
+from app.db import build_engine
+from app.security import keyed_hash
+
+clock = time.time  # a module attribute, so tests can move time on
 
 
-class RateLimiter:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._windows: dict[str, tuple[float, int]] = {}
+class RateCount(SQLModel, table=True):
+    __tablename__ = "rate_count"
 
-    def hit(self, key: str, *, limit: int, window_seconds: int) -> bool:
-        """Count one attempt under `key`; False when the limit for this window is used up."""
-        if not get_settings().rate_limits_on:
-            return True
-        now = time.monotonic()
-        with self._lock:
-            started, count = self._windows.get(key, (now, 0))
-            if now - started >= window_seconds:
-                started, count = now, 0
-            if count >= limit:
-                self._windows[key] = (started, count)
-                return False
-            self._windows[key] = (started, count + 1)
-            if len(self._windows) > 100_000:  # never grow without bound under attack
-                self._forget_expired(now, window_seconds)
-            return True
-
-    def retry_after(self, key: str, *, window_seconds: int) -> int:
-        started, _ = self._windows.get(key, (time.monotonic(), 0))
-        return max(1, int(window_seconds - (time.monotonic() - started)))
-
-    def reset(self, key: str | None = None) -> None:
-        with self._lock:
-            if key is None:
-                self._windows.clear()
-            else:
-                self._windows.pop(key, None)
-
-    def _forget_expired(self, now: float, window_seconds: int) -> None:
-        self._windows = {k: v for k, v in self._windows.items() if now - v[0] < window_seconds}
+    key: str = Field(primary_key=True, max_length=64)  # keyed hash of the limit's key
+    window_start: float  # seconds since the epoch
+    count: int
+    last_at: float = Field(index=True)  # the latest hit: for growing delays and clearing out
+    previous_at: float  # the hit before it, returned by the upsert that overwrites last_at
 
 
-limiter = RateLimiter()
+@lru_cache
+def _engine_for(url: str) -> Engine:
+    engine = build_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @sa.event.listens_for(engine, "connect")
+        def _no_flush_wait_sqlite(dbapi_connection, _record):  # pragma: no cover - trivial
+            # As synchronous_commit off on PostgreSQL (below), for this engine's connections
+            # only: WAL mode stays safe from corruption; a power cut may forget the last counts.
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+    return engine
+
+
+def get_engine() -> Engine:
+    """An engine (and connection pool) of the limiter's own, beside the requests' one.
+
+    A request holds a connection of the main pool for its whole session and counts while holding
+    it; if counting needed a second one from the same pool, a burst that took every connection
+    would wait on itself until the pool timed out.
+    """
+    return _engine_for(get_settings().database_url)
+
+
+@dataclass(frozen=True)
+class Count:
+    """A key's hits in its current window (0 when none), when that window began, and when the
+    hit before the latest one came (for a delay since the previous attempt)."""
+
+    count: int
+    window_start: float
+    previous_at: float
+
+    def retry_after(self, window_seconds: int, now: float | None = None) -> int:
+        """Whole seconds until this window ends (at least 1)."""
+        now = clock() if now is None else now
+        return max(1, int(self.window_start + window_seconds - now + 0.999))
+
+
+_NONE = Count(0, 0.0, 0.0)
+
+
+def _stored_key(key: str) -> str:
+    return keyed_hash(f"rate:{key}")
+
+
+def _upsert(key: str, now: float, window_seconds: int) -> sa.Executable:
+    table = RateCount.__table__
+    dialect = get_engine().dialect.name  # the two dialects' upserts are written alike
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table).values(
+        key=key, window_start=now, count=1, last_at=now, previous_at=0.0
+    )
+    in_window = table.c.window_start > now - window_seconds
+    # Every right-hand side sees the row as it was (SQL's rule on both databases).
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "count": sa.case((in_window, table.c.count + 1), else_=1),
+            "window_start": sa.case((in_window, table.c.window_start), else_=now),
+            "previous_at": sa.case((in_window, table.c.last_at), else_=0.0),
+            "last_at": now,
+        },
+    ).returning(table.c.count, table.c.window_start, table.c.previous_at)
+
+
+def _no_flush_wait(connection: sa.Connection) -> None:
+    """On PostgreSQL, commit counts without waiting for the disk (synchronous_commit off).
+
+    A hot key (one survey link on launch day) is one row, locked from the upsert to the commit;
+    not waiting for the WAL flush keeps that short, so counting does not become the ceiling.
+    A crash may forget the last few counts, which a rate limit can afford.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(sa.text("SET LOCAL synchronous_commit TO OFF"))
+
+
+def record(key: str, *, window_seconds: int) -> Count:
+    """Count one hit under `key` and return the count including it."""
+    now = clock()
+    with get_engine().begin() as connection:
+        _no_flush_wait(connection)
+        row = connection.execute(_upsert(_stored_key(key), now, window_seconds)).one()
+    return Count(row.count, row.window_start, row.previous_at)
+
+
+def peek(key: str, *, window_seconds: int) -> Count:
+    """The count under `key` in its current window, without counting a hit."""
+    table = RateCount.__table__
+    with get_engine().connect() as connection:
+        row = connection.execute(
+            sa.select(table.c.count, table.c.window_start, table.c.last_at)
+            .where(table.c.key == _stored_key(key))
+        ).first()
+    if row is None or row.window_start <= clock() - window_seconds:
+        return _NONE
+    return Count(row.count, row.window_start, row.last_at)
+
+
+def hit(key: str, *, limit: int, window_seconds: int) -> Count | None:
+    """Count one hit; the count when the limit is passed (so refused), None when within it.
+
+    With RATE_LIMITS=off nothing is counted and nothing refused.
+    """
+    if not get_settings().rate_limits_on:
+        return None
+    counted = record(key, window_seconds=window_seconds)
+    return counted if counted.count > limit else None
+
+
+def forgive(key: str) -> None:
+    """Take one hit back from `key` (an attempt counted up front that turned out fine)."""
+    table = RateCount.__table__
+    with get_engine().begin() as connection:
+        _no_flush_wait(connection)
+        connection.execute(
+            sa.update(table).where(table.c.key == _stored_key(key), table.c.count > 0)
+            .values(count=table.c.count - 1)
+        )
+
+
+def reset(key: str) -> None:
+    """Forget the count under `key` (a success that clears earlier failures)."""
+    table = RateCount.__table__
+    with get_engine().begin() as connection:
+        connection.execute(sa.delete(table).where(table.c.key == _stored_key(key)))
+
+
+def reset_all() -> None:
+    """Forget every count (tests start from none)."""
+    with get_engine().begin() as connection:
+        connection.execute(sa.delete(RateCount.__table__))
+
+
+def forget_expired(*, older_than_seconds: int) -> int:
+    """Delete counts whose last hit is older than that (longer than any window); how many."""
+    table = RateCount.__table__
+    with get_engine().begin() as connection:
+        result = connection.execute(
+            sa.delete(table).where(table.c.last_at < clock() - older_than_seconds)
+        )
+    return result.rowcount

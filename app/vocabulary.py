@@ -82,3 +82,41 @@ NOT_IN_A_PARTNERSHIP = "not in a Teaching Partnership"
 def fewer_than(k: int) -> str:
     """The reason shown in place of a number hidden by small-group protection (rule 5)."""
     return f"fewer than {k} ratings"
+
+
+# How many of a respondent type, in words people read: "1 line manager", "2 line managers".
+RESPONDENT_NOUNS = {
+    RespondentType.SELF_ASSESSMENT: ("self-assessment", "self-assessments"),
+    RespondentType.NQSW: ("NQSW", "NQSWs"),
+    RespondentType.LINE_MANAGER: ("line manager", "line managers"),
+    RespondentType.OTHER: ("other", "others"),
+}
+
+
+def noun(respondent_type: str, count: int = 2) -> str:
+    """The respondent type's noun, singular for exactly 1 ("line manager"), plural otherwise."""
+    singular, plural = RESPONDENT_NOUNS[RespondentType(respondent_type)]
+    return singular if count == 1 else plural
+
+
+def counted(count: int, respondent_type: str) -> str:
+    """A number of respondents in words: "1 line manager", "0 NQSWs", "3 others"."""
+    return f"{count} {noun(respondent_type, count)}"
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """A count with its noun: plural(1, "rating") → "1 rating", plural(2, "rating") → "2 ratings".
+    """
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
+
+
+# Abbreviations in the statements, expanded where they appear (<abbr>) and in the glossary.
+ABBREVIATIONS = {
+    "ASYE": "Assessed and Supported Year in Employment",
+    "CPD": "continuing professional development",
+    "KSS": "Knowledge and Skills Statement",
+    "NQSW": "newly qualified social worker",
+    "PCF": "Professional Capabilities Framework",
+    "PDP": "professional development plan",
+    "PQS": "Post-qualifying Standards",
+}

@@ -23,6 +23,19 @@ async function buildCss() {
   await writeFile(join(dist, "css", "app.css"), result.css);
 }
 
+// The API docs page (/api/docs) runs Swagger UI from these copies of the pinned npm package,
+// under the service's own Content-Security-Policy: no CDN, and it works offline.
+async function copySwaggerUi() {
+  const from = join(here, "node_modules", "swagger-ui-dist");
+  const to = join(dist, "swagger-ui");
+  await mkdir(to, { recursive: true });
+  await Promise.all(
+    ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"].map((name) =>
+      cp(join(from, name), join(to, name)),
+    ),
+  );
+}
+
 async function copyFiles() {
   await mkdir(join(dist, "js"), { recursive: true });
   await Promise.all([
@@ -30,6 +43,8 @@ async function copyFiles() {
     cp(join(govuk, "assets", "images"), join(dist, "images"), { recursive: true }),
     cp(join(govuk, "assets", "manifest.json"), join(dist, "manifest.json")),
     cp(join(here, "js", "app.js"), join(dist, "js", "app.js")),
+    cp(join(here, "js", "api-docs.js"), join(dist, "js", "api-docs.js")),
+    copySwaggerUi(),
   ]);
   // Our own favicon and manifest go last so they replace GOV.UK's crown icons:
   // this service is not on GOV.UK and must not carry the crown.

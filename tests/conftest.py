@@ -63,13 +63,21 @@ def worker_id(request) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _empty_limiter():
-    """Every test starts (and leaves) the in-process rate limiter empty."""
-    from app.ratelimit import limiter
+def _empty_limiter(request):
+    """Every test that has a database starts (and leaves) the rate limits' counts empty.
 
-    limiter.reset()
+    They live in the database (app.ratelimit), shared by every test of a worker's run.
+    """
+    uses_database = "database_url" in request.fixturenames
+    if uses_database:
+        from app import ratelimit
+
+        ratelimit.reset_all()
     yield
-    limiter.reset()
+    if uses_database:
+        from app import ratelimit
+
+        ratelimit.reset_all()
 
 
 @pytest.fixture

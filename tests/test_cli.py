@@ -54,3 +54,44 @@ def test_create_national_user_refuses_a_short_password(session):
     result = runner.invoke(cli, ["create-national-user", "a@example.org", "--password", "short"])
     assert result.exit_code == 1
     assert session.exec(select(User)).first() is None
+
+
+# Issue 13, item 3: forwarded addresses are believed only from FORWARDED_ALLOW_IPS
+
+
+def _served_address(engine, monkeypatch, trusted: str, client: str, forwarded: str) -> str:
+    import uvicorn
+    from fastapi import Request
+    from fastapi.testclient import TestClient
+
+    from app.cli import server_options
+    from app.config import get_settings
+    from app.core.routing import client_address
+    from app.main import create_app
+
+    monkeypatch.setattr(get_settings(), "forwarded_allow_ips", trusted)
+    app = create_app()
+
+    @app.get("/api/v1/test-only/address")
+    def address(request: Request) -> str:
+        return client_address(request)
+
+    config = uvicorn.Config(app, **server_options())
+    config.load()
+    with TestClient(config.loaded_app, client=(client, 40000)) as test_client:
+        return test_client.get("/api/v1/test-only/address",
+                               headers={"X-Forwarded-For": forwarded}).json()
+
+
+def test_a_local_client_cannot_choose_its_address_when_no_proxy_is_trusted(engine, monkeypatch):
+    assert _served_address(engine, monkeypatch, "", "127.0.0.1", "203.0.113.50") == "127.0.0.1"
+
+
+def test_a_trusted_proxy_passes_on_the_clients_address(engine, monkeypatch):
+    assert _served_address(engine, monkeypatch, "10.0.0.0/8", "10.1.2.3", "203.0.113.50") \
+        == "203.0.113.50"
+
+
+def test_an_untrusted_host_cannot_pass_on_an_address(engine, monkeypatch):
+    assert _served_address(engine, monkeypatch, "10.0.0.5", "192.0.2.9", "203.0.113.50") \
+        == "192.0.2.9"

@@ -83,3 +83,31 @@ def _summary_rows_only(session: Session, round_ids) -> None:
             .join(SurveyResponse, SurveyResponse.id == Rating.response_id)
             .where(SurveyResponse.round_id == round_id)
             .group_by(Rating.statement_number, SurveyResponse.respondent_type)))
+
+
+def test_the_upgrade_stores_existing_emails_in_their_normal_form_and_merges_none():
+    from sqlalchemy import text
+
+    rows = [
+        (1, "\uff4c\uff45\uff41\uff44@example.org"),  # full-width: normal form lead@example.org
+        (2, "lead@example.org"),  # which this account already has
+        (3, "\uff4f\uff54\uff48\uff45\uff52@Example.ORG"),  # full-width, and free: normalised
+        (4, "l\u0435ad@example.org"),  # mixed scripts: cannot be normalised, left alone
+    ]
+    with throwaway_database("emails") as url:
+        command.upgrade(_alembic_config(url), "3b1d5e7a9c20")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            for user_id, email in rows:
+                connection.execute(text(
+                    "INSERT INTO user_account (id, email, password_hash, role, created_at, "
+                    "session_version) VALUES (:id, :email, 'x', 'employer', :now, 0)"),
+                    {"id": user_id, "email": email, "now": utcnow()})
+        command.upgrade(_alembic_config(url), "8c4f2a6d1e73")
+        with engine.connect() as connection:
+            stored = dict(connection.execute(text("SELECT id, email FROM user_account")).all())
+        engine.dispose()
+
+    # 1's normal form is 2's address: 1 is left as it was rather than merged into 2.
+    assert stored == {1: rows[0][1], 2: "lead@example.org", 3: "other@example.org",
+                      4: rows[3][1]}

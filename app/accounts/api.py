@@ -5,9 +5,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from app.accounts.deps import client_address
 from app.accounts.schemas import ErrorDetail, Registration, RegistrationPublic, Token
 from app.accounts.service import ACCESS_TOKEN, issue_token, register_organisation, sign_in
+from app.core.routing import client_address
 from app.db import SessionDep
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
@@ -22,13 +22,14 @@ WRONG_DETAILS = "Incorrect email address or password"
     responses={
         409: {"model": ErrorDetail, "description": "An account with this email already exists"},
         422: {"model": ErrorDetail, "description": "A field is missing or not valid"},
+        429: {"model": ErrorDetail, "description": "Too many registrations from one address"},
     },
 )
-def register(body: Registration, session: SessionDep) -> RegistrationPublic:
+def register(body: Registration, session: SessionDep, request: Request) -> RegistrationPublic:
     """Register an organisation with its first employer account."""
     organisation, user = register_organisation(
         session=session, **body.organisation.model_dump(), email=body.email,
-        password=body.password,
+        password=body.password, address=client_address(request),
     )
     return RegistrationPublic(organisation_id=organisation.id, user_id=user.id)
 

@@ -40,11 +40,6 @@ TOKEN_URL = "/api/v1/auth/token"
 bearer_token = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
 
 
-def client_address(request: Request) -> str:
-    """The caller's address, as the server sees it (behind a trusted proxy: the forwarded one)."""
-    return request.client.host if request.client else "unknown"
-
-
 def get_optional_user(
     request: Request,
     session: SessionDep,

@@ -5,7 +5,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.accounts.deps import SESSION_COOKIE, OptionalUser, ShowsPageUser, client_address
+from app.accounts.deps import SESSION_COOKIE, OptionalUser, ShowsPageUser
 from app.accounts.models import User
 from app.accounts.schemas import NO_PARTNERSHIP, RegisterForm, SignInForm
 from app.accounts.service import (
@@ -17,8 +17,9 @@ from app.accounts.service import (
     sign_in,
 )
 from app.config import get_settings
+from app.core.csrf import rotate_csrf_token
 from app.core.forms import read_form
-from app.core.routing import FormDep, page_router, redirect
+from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
 from app.errors import DomainError
@@ -54,6 +55,7 @@ def start_session(response: Response, user: User) -> Response:
         samesite="lax",
         secure=get_settings().environment == "production",
     )
+    rotate_csrf_token(response)
     return response
 
 
@@ -89,12 +91,13 @@ def register(request: Request, session: SessionDep, data: FormDep) -> Response:
     if form is None:
         return _register_page(request, values, errors, status_code=422)
     try:
-        _, user = register_organisation(session=session, **form.model_dump())
+        _, user = register_organisation(session=session, **form.model_dump(),
+                                        address=client_address(request))
     except DomainError as error:
         return _register_page(
             request, values, {error.field or "email": error.message}, status_code=error.status
         )
-    return start_session(redirect("/dashboard"), user)
+    return start_session(redirect("/dashboard?registered=yes"), user)
 
 
 def _sign_in_page(

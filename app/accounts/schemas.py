@@ -9,6 +9,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from app.accounts.emails import FORMAT as EMAIL_FORMAT
+from app.accounts.emails import MAX_EMAIL_LENGTH, EmailRefused, normalise_email
 from app.accounts.service import MIN_PASSWORD_LENGTH
 from app.core.forms import Stripped
 from app.core.forms import problem as _problem
@@ -21,9 +23,20 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NO_PARTNERSHIP = "none"
 
 
+# Bidirectional controls can make a name read differently from what it is (issue 13, item 5).
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+                           "\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset("\u00ad\u200b\u2060\ufeff")
+
+
 def _organisation_name(value: str) -> str:
+    value = " ".join(value.split())  # any run of spaces (no-break ones too) reads as one
     if not value:
         raise _problem("Enter the name of your organisation")
+    if any(char in _BIDI_CONTROLS or char in _INVISIBLE or not char.isprintable()
+           for char in value):
+        raise _problem("Organisation name must only contain letters, numbers, spaces and "
+                       "punctuation, with no hidden characters")
     if len(value) > MAX_NAME_LENGTH:
         raise _problem(f"Organisation name must be {MAX_NAME_LENGTH} characters or fewer")
     return value
@@ -63,12 +76,14 @@ def _programmes(value: list[str]) -> list[str]:
 
 
 def _email(value: str) -> str:
-    value = value.lower()
     if not value:
         raise _problem("Enter your email address")
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise _problem("Enter an email address in the correct format, like name@example.org")
-    return value
+    if len(value) > MAX_EMAIL_LENGTH or not _EMAIL.match(value):
+        raise _problem(EMAIL_FORMAT)
+    try:
+        return normalise_email(value)
+    except EmailRefused as refused:
+        raise _problem(str(refused)) from refused
 
 
 def _new_password(value: str) -> str:

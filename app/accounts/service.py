@@ -5,16 +5,16 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import ratelimit
+from app.accounts.emails import EmailRefused, normalise_email
 from app.accounts.models import Organisation, User
 from app.config import get_settings
 from app.errors import Conflict, Invalid, TooManyAttempts
-from app.ratelimit import limiter
 from app.security import (
     InvalidToken,
     create_token,
     decode_token,
     hash_password,
-    keyed_hash,
     verify_password,
 )
 from app.vocabulary import Role
@@ -23,6 +23,7 @@ MIN_PASSWORD_LENGTH = 12
 SESSION_TOKEN = "session"  # the page cookie
 ACCESS_TOKEN = "access"  # the API bearer token
 EMAIL_IN_USE = "An account with this email address already exists"
+_REGISTRATION_WINDOW_SECONDS = 60 * 60
 
 
 class AccountError(Invalid):
@@ -41,28 +42,34 @@ class TooManySignIns(TooManyAttempts):
         super().__init__("Too many sign-in attempts. Try again later.", retry_after=retry_after)
 
 
+class TooManyRegistrations(TooManyAttempts):
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many organisations have been registered from your network. "
+                         "Try again later.", retry_after=retry_after)
+
+
 @dataclass(frozen=True)
 class IssuedToken:
     token: str
     expires_in: int  # seconds
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
-
-
 def find_user_by_email(*, session: Session, email: str) -> User | None:
-    return session.exec(select(User).where(User.email == normalise_email(email))).first()
+    """The account of this address or of any way of writing it (app.accounts.emails)."""
+    try:
+        normal = normalise_email(email)
+    except EmailRefused:
+        return None  # no account can have an address that is refused
+    return session.exec(select(User).where(User.email == normal)).first()
 
 
 def _new_user(*, session: Session, email: str, password: str, role: str) -> User:
     if role not in tuple(Role):
         raise AccountError(f"Role must be one of {', '.join(Role)}")
-    email = normalise_email(email)
-    if "@" not in email or len(email) > 254:
-        raise AccountError(
-            "Enter an email address in the correct format, like name@example.org", field="email"
-        )
+    try:
+        email = normalise_email(email)
+    except EmailRefused as refused:
+        raise AccountError(str(refused), field="email") from refused
     if len(password) < MIN_PASSWORD_LENGTH:
         raise AccountError(
             f"Password must be {MIN_PASSWORD_LENGTH} characters or more", field="password"
@@ -102,12 +109,20 @@ def register_organisation(
     programmes: list[str],
     email: str,
     password: str,
+    address: str,
 ) -> tuple[Organisation, User]:
     """Create an organisation and its first employer account together, or neither.
 
     The values are checked against the reference lists by the schemas (app.accounts.schemas)
     before they get here; this checks what only the database knows (the email is free).
+    Registrations are limited per address (TooManyRegistrations), counted before the email is
+    looked up, so that probing which addresses have accounts (the 409) is slow.
     """
+    settings = get_settings()
+    if refused := ratelimit.hit(f"register:{address}",
+                                limit=settings.registrations_per_address_per_hour,
+                                window_seconds=_REGISTRATION_WINDOW_SECONDS):
+        raise TooManyRegistrations(refused.retry_after(_REGISTRATION_WINDOW_SECONDS))
     user = _new_user(session=session, email=email, password=password, role=Role.EMPLOYER)
     organisation = add_organisation(
         session=session, name=name, employer_type=employer_type, region=region,
@@ -148,33 +163,62 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
 
 
 def _sign_in_keys(email: str, address: str) -> tuple[str, str]:
-    # Hashed so the limiter's memory holds no email address.
-    return (
-        "sign-in:account:" + keyed_hash(normalise_email(email)),
-        "sign-in:address:" + keyed_hash(address),
-    )
+    # The limiter stores keyed hashes of these, never the email or address themselves.
+    try:
+        account = normalise_email(email)
+    except EmailRefused:
+        account = email  # no such account: still counted, under what was typed
+    return f"sign-in:pair:{account}\n{address}", f"sign-in:address:{address}"
+
+
+def _wait_left(counted: ratelimit.Count, limit: int) -> int:
+    """Seconds this attempt comes too early by, or 0 when it may go ahead.
+
+    The first `limit` attempts go ahead; after that each must come a delay after the one before,
+    and the delay doubles with every attempt (capped at the window): a growing delay, not a lock.
+    """
+    over = counted.count - limit
+    if over <= 0:
+        return 0
+    settings = get_settings()
+    delay = min(settings.sign_in_window_seconds, settings.sign_in_delay_seconds * 2 ** (over - 1))
+    left = counted.previous_at + delay - ratelimit.clock()
+    return max(0, int(left + 0.999))
 
 
 def sign_in(*, session: Session, email: str, password: str, address: str) -> User | None:
     """Check a sign-in attempt: the user, or None for wrong details (whichever detail it was).
 
-    Every attempt counts against the account and the address before the password is checked,
-    so a guesser learns nothing once the limit is reached; a success clears the account's count.
-    Raises TooManySignIns when either limit is used up.
+    Failures are limited per (account, address) and per address (issue 13, item 2), never per
+    account alone, so guessing from elsewhere cannot lock the owner out: a correct password
+    from an address that has not failed always goes ahead. Each attempt is counted before the
+    password is checked (so a burst of parallel guesses is counted too, and a guesser learns
+    nothing while refused); a success takes its attempt back from the address and clears the
+    (account, address) count, and so does a refusal. Raises TooManySignIns when an attempt comes
+    too early.
     """
     settings = get_settings()
+    if not settings.rate_limits_on:
+        return authenticate(session=session, email=email, password=password)
     window = settings.sign_in_window_seconds
-    account_key, address_key = _sign_in_keys(email, address)
+    pair_key, address_key = _sign_in_keys(email, address)
     limits = (
         (address_key, settings.sign_in_attempts_per_address),
-        (account_key, settings.sign_in_attempts_per_account),
+        (pair_key, settings.sign_in_attempts_per_account),
     )
+    counted: list[str] = []
     for key, limit in limits:
-        if not limiter.hit(key, limit=limit, window_seconds=window):
-            raise TooManySignIns(limiter.retry_after(key, window_seconds=window))
+        counted.append(key)
+        if wait := _wait_left(ratelimit.record(key, window_seconds=window), limit):
+            # Refused unchecked, so not counted (only checked failures make the delay grow);
+            # the wait is timed from this attempt, so hammering only puts it off.
+            for refused in counted:
+                ratelimit.forgive(refused)
+            raise TooManySignIns(wait)
     user = authenticate(session=session, email=email, password=password)
     if user is not None:
-        limiter.reset(account_key)
+        ratelimit.forgive(address_key)
+        ratelimit.reset(pair_key)
     return user
 
 
@@ -184,8 +228,9 @@ def issue_token(*, user: User, kind: str) -> IssuedToken:
     minutes = (
         settings.session_hours * 60 if kind == SESSION_TOKEN else settings.access_token_minutes
     )
-    extra = {"ver": user.session_version} if kind == SESSION_TOKEN else {}
-    token = create_token(subject=str(user.id), kind=kind, minutes=minutes, claims=extra)
+    # Both kinds carry the session version: signing out everywhere ends API tokens too.
+    token = create_token(subject=str(user.id), kind=kind, minutes=minutes,
+                         claims={"ver": user.session_version})
     return IssuedToken(token=token, expires_in=minutes * 60)
 
 
@@ -194,19 +239,20 @@ def user_for_token(*, session: Session, token: str, kind: str) -> User | None:
     try:
         claims = decode_token(token, kind=kind)
         user_id = int(claims["sub"])
-        version = int(claims.get("ver", 0))
-    except (InvalidToken, ValueError, TypeError):
+        version = int(claims["ver"])
+    except (InvalidToken, KeyError, ValueError, TypeError):
         return None
     user = session.get(User, user_id)
     if user is None:
         return None
-    if kind == SESSION_TOKEN and version != user.session_version:
-        return None  # signed out since this session began
+    if version != user.session_version:
+        return None  # signed out everywhere (or the password changed) since it was issued
     return user
 
 
 def end_sessions(*, session: Session, user_id: int) -> None:
-    """Sign a user out everywhere: every page session issued until now stops working."""
+    """Sign a user out everywhere: every page session and API token issued until now stops
+    working."""
     user = session.get(User, user_id)
     if user is not None:
         user.session_version += 1

@@ -25,6 +25,7 @@ log = logging.getLogger("asye360")
 
 SERVER_ERROR_DETAIL = "Internal server error"
 BUSY = "The service is busy. Try again in a few seconds."
+MALFORMED_JSON = "The body is not valid JSON"
 
 # Headings for statuses without a page of their own, in GOV.UK's plain style.
 ERROR_HEADINGS = {
@@ -84,6 +85,12 @@ _MALFORMED_BODY = {
 }
 
 
+_TOO_LARGE = {
+    "description": "The body is larger than MAX_BODY_BYTES (64 kB unless set otherwise)",
+    "content": _MALFORMED_BODY["content"],
+}
+
+
 def _document_errors(app: FastAPI) -> None:
     """Make the OpenAPI schema describe the error bodies the handlers above really send.
 
@@ -111,6 +118,7 @@ def _document_errors(app: FastAPI) -> None:
                     refused["schema"] = {"anyOf": [refused["schema"], validation_ref]}
                 if "requestBody" in operation:
                     responses.setdefault("400", _MALFORMED_BODY)
+                    responses.setdefault("413", _TOO_LARGE)
         app.openapi_schema = schema
         return schema
 
@@ -147,12 +155,16 @@ async def handle_http_exception(request: Request, exc: StarletteHTTPException) -
     if status == 404:
         return render(request, "errors/404.html", status_code=404, headers=headers)
     if status >= 500:
-        return render(request, "errors/500.html", status_code=status, headers=headers)
+        return render(request, "errors/500.html", {"reference": None}, status_code=status,
+                      headers=headers)
     return _error_page(request, status, _message_for_people(status, exc.detail), headers)
 
 
 async def handle_validation_error(request: Request, exc: RequestValidationError) -> Response:
     errors = exc.errors()
+    if is_api_request(request) and any(e.get("type") == "json_invalid" for e in errors):
+        # A body that is not JSON at all is a bad request (400), as the schema documents.
+        return JSONResponse({"detail": MALFORMED_JSON}, status_code=400)
     if is_api_request(request):
         return JSONResponse(
             {"detail": readable_validation_detail(errors), "errors": _plain_errors(errors)},
@@ -164,13 +176,37 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
 
 
 async def handle_unexpected_error(request: Request, exc: Exception) -> Response:
-    # Starlette re-raises the exception after this handler, so the server still logs it.
+    # Only reached for errors raised outside RequestGuardMiddleware (app.core.guard), which
+    # catches, logs and answers every other one with a reference.
+    return server_error_response(request, None)
+
+
+def server_error_response(request: Request, reference: str | None) -> Response:
+    """The 500 answer: no internals, only the reference the log has (when there is one)."""
     if is_api_request(request):
-        return JSONResponse({"detail": SERVER_ERROR_DETAIL}, status_code=500)
+        body = {"detail": SERVER_ERROR_DETAIL}
+        if reference:
+            body["reference"] = reference
+        return JSONResponse(body, status_code=500)
     try:
-        return render(request, "errors/500.html", status_code=500)
+        return render(request, "errors/500.html", {"reference": reference}, status_code=500)
     except Exception:  # noqa: BLE001 - the page of last resort must not fail in turn
         return HTMLResponse(_BARE_500_PAGE, status_code=500)
+
+
+def error_response(
+    request: Request, status: int, message: str, *, errors: list[dict[str, Any]] | None = None
+) -> Response:
+    """A refusal made before any route runs (app.core.guard): JSON or the GOV.UK error page.
+
+    A 422 carries `errors` too, as every other 422 does (the HTTPValidationError schema).
+    """
+    if is_api_request(request):
+        body: dict[str, Any] = {"detail": message}
+        if errors is not None:
+            body["errors"] = errors
+        return JSONResponse(body, status_code=status)
+    return _error_page(request, status, message, None)
 
 
 def readable_validation_detail(errors: Sequence[Any]) -> str:

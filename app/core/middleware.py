@@ -1,13 +1,11 @@
 """Security headers and the CSRF cookie, as plain ASGI so the survey API stays fast."""
 
-import secrets
-
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
-from app.core.csrf import CSRF_COOKIE
+from app.core.csrf import CSRF_COOKIE, csrf_cookie, new_csrf_token
 from app.core.routing import is_api_path
 
 _PAGE_POLICY = (
@@ -15,12 +13,6 @@ _PAGE_POLICY = (
     # The hash allows GOV.UK Frontend's one inline script (it marks the body as JS-capable).
     "script-src 'self' 'sha256-GUQ5ad8JK5KmEWmROf3LZd9ge94daqNvd8xy9YS1iDw='; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-# The OpenAPI docs page loads its scripts from a CDN-free bundle shipped by FastAPI's defaults
-# only when allowed; it is a developer page, so it gets a looser policy of its own.
-_DOCS_POLICY = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline' https:; "
-    "script-src 'self' 'unsafe-inline' https:; frame-ancestors 'none'"
 )
 
 
@@ -39,7 +31,7 @@ class SecurityMiddleware:
         if is_page:
             existing = HTTPConnection(scope).cookies.get(CSRF_COOKIE)
             if not existing or len(existing) > 64:
-                existing = new_csrf = secrets.token_urlsafe(32)
+                existing = new_csrf = new_csrf_token()
             scope.setdefault("state", {})["csrf_token"] = existing
         production = get_settings().environment == "production"
 
@@ -53,19 +45,15 @@ class SecurityMiddleware:
                 headers.setdefault("Referrer-Policy", "no-referrer")
                 headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
                 headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                policy = _DOCS_POLICY if path.startswith("/api/docs") else _PAGE_POLICY
-                headers.setdefault("Content-Security-Policy", policy)
+                # Every response, the API docs page too (issue 13, item 10).
+                headers.setdefault("Content-Security-Policy", _PAGE_POLICY)
                 if production:
                     headers.setdefault("Strict-Transport-Security", "max-age=31536000")
                 if not is_asset:
                     # Nothing the service says is cached unless it says so (national results).
                     headers.setdefault("Cache-Control", "no-store")
                 if new_csrf:
-                    secure = "; Secure" if production else ""
-                    headers.append(
-                        "Set-Cookie",
-                        f"{CSRF_COOKIE}={new_csrf}; Path=/; HttpOnly; SameSite=Lax{secure}",
-                    )
+                    headers.append("Set-Cookie", csrf_cookie(new_csrf))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -21,6 +21,15 @@ def is_api_request(request: Request) -> bool:
     return is_api_path(request.url.path)
 
 
+def client_address(request: Request) -> str:
+    """The caller's address, as the server sees it.
+
+    Behind a proxy whose address is in FORWARDED_ALLOW_IPS, uvicorn has already put the
+    forwarded address here (`asye360 serve`); from anywhere else `X-Forwarded-For` is ignored.
+    """
+    return request.client.host if request.client else "unknown"
+
+
 def page_router(*dependencies: DependsParam, prefix: str = "") -> APIRouter:
     """A router for HTML pages: left out of the OpenAPI schema, every form POST CSRF-checked.
 

@@ -1,5 +1,6 @@
 """The Jinja2 environment for pages: our templates plus the GOV.UK Frontend macros."""
 
+import re
 from typing import Any
 
 from fastapi.templating import Jinja2Templates
@@ -13,11 +14,13 @@ from jinja2 import (
     Undefined,
 )
 from jinja2.utils import missing
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app.config import ROOT, get_settings
 from app.statements.reference import get_reference
+from app.vocabulary import ABBREVIATIONS, counted, noun, plural
 
 
 class GovukStrictUndefined(StrictUndefined):
@@ -69,6 +72,24 @@ environment = Environment(
 )
 
 
+_ABBREVIATION = re.compile(r"\b(" + "|".join(ABBREVIATIONS) + r")(s?)\b")
+
+
+def abbreviations(text: str) -> Markup:
+    """Statement text with each abbreviation marked up with its expansion, once per text:
+    `<abbr title="Post-qualifying Standards">PQS</abbr>` (the glossary lists them all)."""
+    seen: set[str] = set()
+
+    def expand(match: re.Match) -> str:
+        short = match.group(1)
+        if short in seen:
+            return match.group(0)
+        seen.add(short)
+        return f'<abbr title="{ABBREVIATIONS[short]}">{match.group(0)}</abbr>'
+
+    return Markup(_ABBREVIATION.sub(expand, str(escape(text))))
+
+
 def signed(value) -> str:
     """A displayed change with its sign, as a reader expects it: +0.3, -0.2, +0.0."""
     return f"{value:+}"
@@ -81,6 +102,11 @@ def label(key: str | None, list_name: str) -> str:
 
 environment.filters["signed"] = signed
 environment.filters["label"] = label
+environment.filters["counted"] = counted
+environment.filters["abbreviations"] = abbreviations
+environment.globals["ABBREVIATIONS"] = ABBREVIATIONS
+environment.filters["plural"] = plural
+environment.filters["noun"] = noun
 # Words that depend on a setting read it: `{{ settings().small_group_k }}`, never a literal.
 environment.globals["settings"] = get_settings
 templates = Jinja2Templates(env=environment)

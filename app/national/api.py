@@ -10,12 +10,14 @@ from app.accounts.deps import NationalUser
 from app.db import SessionDep
 from app.national.query import NationalQuery
 from app.national.schemas import NationalResults
-from app.national.service import build_national_results
+from app.national.service import build_national_results, default_programme
 from app.vocabulary import GroupBy
 
 router = APIRouter(tags=["national"])
 
-CACHE_CONTROL = "private, max-age=60"
+# National results are not public reference data (issue 13): no copy is kept by any cache; the ETag
+# still lets a script that keeps its own copy ask "has it changed?".
+CACHE_CONTROL = "no-store"
 
 _ERRORS = {
     304: {"description": "Not modified: the `If-None-Match` ETag is still current"},
@@ -53,7 +55,9 @@ def read_national_results(
     session: SessionDep,
     year: Annotated[str, Path(description="Academic year", examples=["2025-26"],
                               pattern=r"^\d{4}-\d{2}$")],
-    programme: Annotated[str, Query(description="Programme key", examples=["child_and_family"])],
+    programme: Annotated[str | None, Query(
+        description="Programme key; by default the programme with the most rounds, as on the "
+        "national page", examples=["child_and_family"])] = None,
     group_by: Annotated[GroupBy | None, Query(description="Break the results down")] = None,
     statement_set: Annotated[
         str | None,
@@ -68,6 +72,7 @@ def read_national_results(
     The response carries an `ETag`: send it back in `If-None-Match` to get a 304 when nothing
     has changed.
     """
+    programme = programme or default_programme(session=session)
     query = NationalQuery.checked(year=year, programme=programme, group_by=group_by,
                                   statement_set=statement_set)
     results = build_national_results(session=session, query=query)

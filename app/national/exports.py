@@ -1,11 +1,21 @@
-"""National results as CSV: one row per statement, with a block of columns per group."""
+"""National results as CSV: participation rows, then one row per statement with a block of
+columns per group."""
 
 import csv
 import io
 from typing import Any
 
 from app.national.schemas import NationalResults, StatementFigures
-from app.reports.exports import printed
+from app.reports.exports import header_rows, printed
+
+# Participation rows above the table, in the order of the page (PRODUCT.md section 4).
+PARTICIPATION_ROWS = (
+    ("registered", "Organisations registered"),
+    ("with_round", "Organisations with a round this year"),
+    ("with_data_not_qualifying", "Organisations with data but not qualifying"),
+    ("qualifying", "Organisations qualifying"),
+    ("second_round_or_later", "Organisations on their second or later round"),
+)
 
 HEADINGS = (
     "Year", "Programme", "Statement set", "Statement", "Theme", "Text", "National average",
@@ -30,6 +40,13 @@ def national_csv(results: NationalResults) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     groups = results.groups
+    writer.writerows(header_rows([
+        ("Year", results.year),
+        ("Programme", results.programme_label),
+        ("Statement set", results.statement_set_title),
+        *((label, getattr(results.participation, key)) for key, label in PARTICIPATION_ROWS),
+        ("Organisations in these results", results.organisations),
+    ]))
     writer.writerow([
         *HEADINGS,
         *(f"{group.label} {heading}" for group in groups.values() for heading in GROUP_HEADINGS),

@@ -128,6 +128,16 @@ def years_with_rounds(*, session: Session) -> list[str]:
     )
 
 
+def latest_qualifying_year(*, session: Session, programme: str, settings: Settings) -> str | None:
+    """The newest year with a qualifying round of this programme: the first with national
+    results to show (a new year with only open rounds would show an empty page)."""
+    return session.scalars(
+        select(func.max(Round.year)).where(
+            Round.programme == programme,
+            Round.id.in_(qualifying_round_ids(settings=settings, programme=programme)))
+    ).first()
+
+
 def latest_closed_year(*, session: Session, programme: str) -> str | None:
     """The newest year with a closed round of this programme: the first with results to show."""
     return session.scalars(

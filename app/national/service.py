@@ -19,6 +19,7 @@ from app.national.groups import breakdown, values_by_statement
 from app.national.queries import (
     count_participation,
     latest_closed_year,
+    latest_qualifying_year,
     launched_rounds_per_programme,
     launched_rounds_per_set,
     qualifying_rounds_per_set,
@@ -89,8 +90,8 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
             count_participation(session=session, year=year, programme=programme,
                                 settings=settings), from_attributes=True),
         organisations=len(cohort),
-        themes=[ThemeFigure.of(theme, agg.theme_average(exact.get(s.number)
-                                                        for s in theme.statements))
+        themes=[ThemeFigure.of(theme, agg.theme_average(
+            agg.display(exact.get(s.number)) for s in theme.statements))
                 for theme in chosen.themes],
         statements=[
             NationalStatement.of(
@@ -175,8 +176,11 @@ def default_programme(*, session: Session) -> str:
 
 
 def default_year(*, session: Session, programme: str, today: date | None = None) -> str:
-    """The newest year with results for the programme, else with any round, else this year."""
-    latest = latest_closed_year(session=session, programme=programme)
+    """The newest year with qualifying data for the programme, else with a closed round, else
+    with any round, else this year."""
+    latest = (latest_qualifying_year(session=session, programme=programme,
+                                     settings=get_settings())
+              or latest_closed_year(session=session, programme=programme))
     if latest:
         return latest
     years = years_with_rounds(session=session)

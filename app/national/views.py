@@ -5,11 +5,11 @@ from urllib.parse import urlencode
 
 from app.national.schemas import NationalResults, NationalStatement, StatementSetUse
 from app.reports import criteria
-from app.reports.charts import Bar, Chart, render_bar_chart
+from app.reports.charts import Bar, Chart, render_bar_chart, short_title
 from app.reports.schemas import ThemeFigure
 from app.reports.views import number
 from app.statements.reference import get_reference
-from app.vocabulary import GroupBy
+from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, GroupBy
 
 GROUP_BY_LABELS = {
     GroupBy.REGION: "Region",
@@ -74,7 +74,8 @@ def theme_chart(results: NationalResults, theme: ThemeFigure,
                 statements: dict[int, NationalStatement]):
     previous = results.previous_year
     bars = [
-        Bar(label=str(n), name=f"Statement {n}", value=number(statements[n].average),
+        Bar(label=short_title(n, statements[n].text), name=f"Statement {n}",
+            value=number(statements[n].average), reason=NOT_ENOUGH_ORGANISATIONS,
             rag=statements[n].rag,
             marker=number(statements[n].previous and statements[n].previous.average))
         for n in theme.statements

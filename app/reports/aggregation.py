@@ -216,16 +216,19 @@ def _pool(by_type: Mapping[str, Cell], *, k: int) -> tuple[Part, ...]:
     return tuple(Part(mean=cell.mean, n=cell.n, types=types) for types, cell in parts)
 
 
-def theme_average(statement_means: Iterable[Fraction | None]) -> Average | None:
-    """The mean of a theme's published statement means (rule 4), or None if none is published.
+def theme_average(displayed: Iterable[Decimal | None]) -> Average | None:
+    """The mean of a theme's statement averages as displayed (rule 4), or None if none shows.
 
-    Unrounded means are averaged so rounding errors do not add up; withheld statements (None) are
-    left out so nothing suppressed leaks back through the theme.
+    The displayed (rounded) values are averaged, not the unrounded means, so that a reader who
+    averages the printed figures gets the printed theme figure and its RAG. Withheld statements
+    (None) are left out so nothing suppressed leaks back through the theme.
     """
-    published = [mean for mean in statement_means if mean is not None]
-    if not published:
+    shown = [value for value in displayed if value is not None]
+    if not shown:
         return None
-    return Average(mean=sum(published, Fraction(0)) / len(published))
+    if any(value != value.quantize(_ONE_PLACE) for value in shown):
+        raise ValueError(f"a theme averages displayed values (one decimal place), not {shown}")
+    return Average(mean=sum((Fraction(value) for value in shown), Fraction(0)) / len(shown))
 
 
 def highest_and_lowest(displayed: Mapping[int, Decimal | None]) -> tuple[list[int], list[int]]:

@@ -6,6 +6,7 @@ from fastapi.responses import Response
 from app.db import SessionDep
 from app.lifecycle.deps import AccessibleRound
 from app.reports.exports import csv_download, pdf_download
+from app.reports.pdf import cached_report_pdf
 from app.reports.schemas import RoundReport
 from app.reports.service import build_round_report
 from app.reports.views import pdf_html
@@ -44,4 +45,5 @@ def download_report_csv(round_: AccessibleRound, session: SessionDep) -> Respons
 )
 def download_report_pdf(round_: AccessibleRound, session: SessionDep) -> Response:
     report = build_round_report(session=session, round_=round_)
-    return pdf_download(report, pdf_html(report))
+    pdf = cached_report_pdf(session=session, round_id=round_.id, html=pdf_html(report))
+    return pdf_download(report, pdf)

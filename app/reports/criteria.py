@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_
 
 from app.config import Settings, get_settings
 from app.reports.models import RoundResponses
-from app.vocabulary import SELF_ASSESSMENT, RespondentType, RoundStatus
+from app.vocabulary import SELF_ASSESSMENT, RespondentType, RoundStatus, counted
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,13 @@ class Criterion:
 
 def _responses(count: int) -> str:
     return "response" if count == 1 else "responses"
+
+
+def _so_far(count: int, minimum: int, respondent_type: str) -> str:
+    """"2 of 3 so far" until the minimum is reached, then "4 NQSWs (at least 3 needed)"."""
+    if count < minimum:
+        return f"{count} of {minimum} so far"
+    return f"{counted(count, respondent_type)} (at least {minimum} needed)"
 
 
 def check(*, status: str, counts: Mapping[str, int],
@@ -76,11 +83,12 @@ def progress(*, status: str, counts: Mapping[str, int],
     return [
         Criterion("Self-assessment complete", done, "Complete" if done else "Not done yet"),
         Criterion(f"At least {settings.minimum_nqsw} NQSW responses",
-                  nqsw >= settings.minimum_nqsw, f"{nqsw} of {settings.minimum_nqsw}"),
+                  nqsw >= settings.minimum_nqsw,
+                  _so_far(nqsw, settings.minimum_nqsw, RespondentType.NQSW)),
         Criterion(f"At least {settings.minimum_line_manager} line manager "
                   f"{_responses(settings.minimum_line_manager)}",
                   managers >= settings.minimum_line_manager,
-                  f"{managers} of {settings.minimum_line_manager}"),
+                  _so_far(managers, settings.minimum_line_manager, RespondentType.LINE_MANAGER)),
         Criterion("Round closed", closed, "Closed" if closed else "Not closed yet"),
     ]
 

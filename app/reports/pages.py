@@ -12,6 +12,7 @@ from app.core.templating import render
 from app.db import SessionDep
 from app.lifecycle.deps import AccessibleRound
 from app.reports.exports import csv_download, pdf_download
+from app.reports.pdf import cached_report_pdf
 from app.reports.service import build_round_report
 from app.reports.views import pdf_html, report_view
 
@@ -34,4 +35,5 @@ def report_csv_download(round_: AccessibleRound, session: SessionDep) -> Respons
 @router.get("/rounds/{round_id}/report.pdf")
 def report_pdf_download(round_: AccessibleRound, session: SessionDep) -> Response:
     report = build_round_report(session=session, round_=round_)
-    return pdf_download(report, pdf_html(report))
+    pdf = cached_report_pdf(session=session, round_id=round_.id, html=pdf_html(report))
+    return pdf_download(report, pdf)

@@ -123,7 +123,8 @@ class ThemeFigure(BaseModel):
 
     number: int
     title: str
-    average: Displayed | None = Field(description="Mean of the theme's statement averages")
+    average: Displayed | None = Field(
+        description="Mean of the theme's statement averages as displayed (rule 4)")
     mean: float | None
     rag: Rag | None
     statements: list[int]

@@ -107,7 +107,8 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
         small_group_threshold=k,
         scale=[ScalePoint.model_validate(p, from_attributes=True) for p in statement_set.scale],
         themes=[ThemeFigure.of(theme, agg.theme_average(
-            published[s.number].mean if published[s.number] else None for s in theme.statements))
+            published[s.number].average if published[s.number] else None
+            for s in theme.statements))
             for theme in statement_set.themes],
         statements=statements,
         highest=highest,

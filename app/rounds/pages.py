@@ -64,7 +64,8 @@ SAVED_BANNERS = {
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+def dashboard(request: Request, user: CurrentUser, session: SessionDep,
+              registered: str | None = None) -> Response:
     if user.is_national:
         return redirect("/national")
     overviews = list_rounds(session=session, organisation_id=user.organisation_id)
@@ -75,6 +76,7 @@ def dashboard(request: Request, user: CurrentUser, session: SessionDep) -> Respo
         "organisation": organisation,
         "by_year": by_year,
         "programmes": _labels("programmes"),
+        "just_registered": registered == "yes",
     })
 
 

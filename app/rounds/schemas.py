@@ -1,5 +1,6 @@
 """Public shapes of the rounds API (PRODUCT.md section 5) and the round page forms."""
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Self
 
@@ -215,8 +216,13 @@ def _whole_number(*, maximum: int, missing: str | None, label: str):
             if missing:
                 raise problem(missing)
             return value
+        # GOV.UK wording for numbers: not a number, not whole, too low, too high.
         if not value.isdigit():
-            raise problem(f"{label} must be a whole number, like 8")
+            if re.fullmatch(r"-\d+", value):
+                raise problem(f"{label} must be 0 or more")
+            if re.fullmatch(r"-?\d*[.,]\d+", value):
+                raise problem(f"{label} must be a whole number")
+            raise problem(f"{label} must be a number")
         if int(value) > maximum:
             raise problem(f"{label} must be {maximum:,} or fewer")
         return value

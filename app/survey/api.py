@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Request
 
+from app.core.routing import client_address
 from app.db import SessionDep
 from app.survey.schemas import (
     CodeResponseCreate,
@@ -50,10 +51,11 @@ def create_code_response(
     body: CodeResponseCreate, session: SessionDep, request: Request, key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response with a single-use code instead of a link."""
-    count_code_attempt(address=request.client.host if request.client else "unknown")
+    count_code_attempt(address=client_address(request))
     survey = find_survey_by_code(session=session, code=body.code)
     submission = submit_response(
-        session=session, survey=survey, ratings=body.ratings, idempotency_key=key
+        session=session, survey=survey, ratings=body.ratings, idempotency_key=key,
+        address=client_address(request),
     )
     return ResponseStored.from_survey(submission.survey)
 
@@ -68,11 +70,13 @@ def read_survey(token: str, session: SessionDep) -> SurveyPublic:
     "/{token}/responses", status_code=201, response_model=ResponseStored, responses=_SUBMIT_ERRORS
 )
 def create_response(
-    token: str, body: ResponseCreate, session: SessionDep, key: IdempotencyKey = None,
+    token: str, body: ResponseCreate, session: SessionDep, request: Request,
+    key: IdempotencyKey = None,
 ) -> ResponseStored:
     """Send one anonymous response: every statement rated 1–5, or null for “I do not know”."""
     survey = find_survey(session=session, token=token)
     submission = submit_response(
-        session=session, survey=survey, ratings=body.ratings, idempotency_key=key
+        session=session, survey=survey, ratings=body.ratings, idempotency_key=key,
+        address=client_address(request),
     )
     return ResponseStored.from_survey(submission.survey)

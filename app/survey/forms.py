@@ -55,6 +55,16 @@ class ThemeForm(BaseModel):
             selected[name] = value
         return cls(selected=selected, ratings=ratings, errors=errors)
 
+    @staticmethod
+    def summary(errors: dict[str, str], *, theme: Theme) -> dict[str, str]:
+        """The error summary: one entry per unanswered statement, but one short message (to the
+        first statement) when none on the page is answered, rather than a list of identical
+        links."""
+        if errors and len(errors) == len(theme.statements) > 1:
+            first = statement_field(theme.statements[0].number)
+            return {first: "Select a rating for each statement, or select ‘I do not know’"}
+        return errors
+
 
 class CodeForm(BaseModel):
     """The single-use code as typed; spaces, hyphens and lower case are forgiven."""

@@ -109,7 +109,7 @@ class Journey:
         return self.unanswered() or render(request, self.check_template, {
             "statement_set": self.statement_set,
             "ratings": self.draft.ratings,
-            "change_url": self.base + "/theme/{theme}?return=check#statement-{statement}",
+            "change_url": self.base + "/theme/{theme}?return=check#statement-{statement}-question",
             "form_action": self.check_url,
             "back_link": f"{self.base}/theme/{len(self.statement_set.themes)}",
             "notice": self.notice,
@@ -138,6 +138,7 @@ class Journey:
             "caption": self.caption.format(number=number, count=len(self.statement_set.themes)),
             "selected": selected,
             "errors": errors,
+            "summary_errors": ThemeForm.summary(errors, theme=theme),
             "form_action": f"{self.base}/theme/{number}" + ("?return=check" if returning else ""),
             "back_link": back,
             "notice": self.notice,

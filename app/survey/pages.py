@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from app.core.routing import FormDep, page_router, redirect
+from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
 from app.lifecycle.closing import long_date
@@ -69,7 +69,7 @@ def enter_code(request: Request) -> HTMLResponse:
 
 @router.post("/code", response_class=HTMLResponse)
 def check_code(request: Request, session: SessionDep, form: FormDep) -> Response:
-    count_code_attempt(address=request.client.host if request.client else "unknown")
+    count_code_attempt(address=client_address(request))
     typed = str(form.get("code") or "")
     try:
         code = CodeForm(code=typed).code
@@ -104,18 +104,26 @@ def start(token: str, request: Request, session: SessionDep) -> HTMLResponse:
 
 
 def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
+    already_sent = survey.code is None and has_sent(request)
     return render(request, "survey/start.html", {
         "survey": survey,
-        "start_url": journey.start_url,
-        "already_sent": survey.code is None and has_sent(request),
+        # Someone else answering on this device starts afresh (see show_theme).
+        "start_url": journey.start_url + ("?again=true" if already_sent else ""),
+        "already_sent": already_sent,
         "notice": closing_notice(survey),
     })
 
 
 @router.get("/{token}/theme/{number}", response_class=HTMLResponse)
 def show_theme(token: str, number: int, request: Request, session: SessionDep,
-               return_to: ReturnTo = None) -> HTMLResponse:
+               return_to: ReturnTo = None, again: bool = False) -> HTMLResponse:
     _, journey = _journey(request, session, token)
+    # Back after sending lands here with no answers in progress: say the answers were sent,
+    # rather than show a blank theme that invites sending them twice. `again` lets someone
+    # else on the same device answer (the cookie never stops anyone).
+    if token != CODE and has_sent(request) and not journey.draft.ratings and not again:
+        return render(request, "survey/already_sent.html",
+                      {"again_url": f"{journey.base}/theme/{number}?again=true"})
     return journey.show_theme(request, number, return_to)
 
 
@@ -140,7 +148,8 @@ def send_answers(token: str, request: Request, session: SessionDep) -> Response:
     if gap := journey.unanswered():
         return gap
     submit_response(session=session, survey=survey, ratings=journey.draft.public_ratings(),
-                    idempotency_key=journey.draft.submission_key)
+                    idempotency_key=journey.draft.submission_key,
+                    address=client_address(request))
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response

@@ -17,9 +17,10 @@ from sqlalchemy import TextClause, delete, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app import ratelimit
 from app.accounts.models import Organisation
 from app.config import get_settings
-from app.errors import NotFound, TooManyAttempts
+from app.errors import DomainError, NotFound, TooManyAttempts
 from app.lifecycle.models import Round
 from app.lifecycle.service import (
     RoundClosed,
@@ -28,7 +29,6 @@ from app.lifecycle.service import (
     lock_unclosed_round,
     status_of,
 )
-from app.ratelimit import limiter
 from app.security import keyed_hash
 from app.statements.loader import StatementSet, get_statement_sets
 from app.survey.codes import CODE_LENGTH, CodeAlreadyUsed, hash_code, normalise_code, use_code
@@ -170,17 +170,33 @@ def ensure_answerable(survey: Survey) -> Survey:
 
 
 def submit_response(
-    *, session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None
+    *, session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None,
+    address: str,
 ) -> Submission:
     """Store one anonymous response and all its ratings in one transaction, or nothing.
 
-    Refuses, with nothing stored: more submissions for one link in a minute than the ceiling
-    (TooManyAttempts), ratings that break rule 3 (RatingsError naming every statement), a round
-    that is not open, a code already used. A submission repeating the idempotency key of one
-    already stored stores nothing and returns `repeated=True`, even when the two race, and even
-    though its code is now used (a double click with a code).
+    Refuses, with nothing stored: more submissions for one link in a minute than the ceiling, or
+    more refused ones from `address` (TooManyAttempts, in place of the refusal), ratings that
+    break rule 3 (RatingsError naming every statement), a round that is not open, a code
+    already used. A refused submission counts against its address, not the link, so junk cannot
+    shut a link for everyone (issue 13, item 4). A submission repeating the idempotency key of
+    one already stored stores nothing and returns `repeated=True`, even when the two race, and
+    even though its code is now used (a double click with a code). `address` is only counted
+    (as a keyed hash), never stored with the response (rule 2).
     """
-    _count_submission(survey)
+    link_key = _count_submission(survey)
+    try:
+        return _store_response(session, survey, ratings, idempotency_key)
+    except DomainError:
+        if link_key is not None:
+            ratelimit.forgive(link_key)
+        _count_refusal(address)  # past its limit, a 429 replaces the refusal
+        raise
+
+
+def _store_response(
+    session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None
+) -> Submission:
     parsed = parse_ratings(ratings, survey.statement_set)
     key_hash = keyed_hash(survey.secret + idempotency_key) if idempotency_key else None
     try:
@@ -243,22 +259,43 @@ def count_code_attempt(*, address: str) -> None:
     submissions per link: codes are far too long to guess, so it only has to stop a flood, and
     a whole organisation behind one address never meets it.
     """
-    _hit(f"survey-codes:{address}",
+    _hit(f"survey-codes:{address}", get_settings().submissions_per_link_per_minute,
          "Too many codes have been tried from your network in the last minute.")
 
 
-def _count_submission(survey: Survey) -> None:
+def _count_submission(survey: Survey) -> str | None:
+    """Count one submission against its link; the key counted under (None: limits are off)."""
+    if not get_settings().rate_limits_on:
+        return None
     # Per link (round and respondent type), so codes of one type share their link's ceiling.
-    _hit(f"survey-submissions:{survey.round_id}:{survey.respondent_type}",
+    key = f"survey-submissions:{survey.round_id}:{survey.respondent_type}"
+    _hit(key, get_settings().submissions_per_link_per_minute,
          "Too many answers were sent with this link in the last minute.")
+    return key
 
 
-def _hit(key: str, message: str) -> None:
-    limit = get_settings().submissions_per_link_per_minute
-    if not limiter.hit(key, limit=limit, window_seconds=_CEILING_WINDOW_SECONDS):
-        retry_after = limiter.retry_after(key, window_seconds=_CEILING_WINDOW_SECONDS)
-        raise TooManyAttempts(f"{message} Try again in {retry_after} seconds.",
-                              retry_after=retry_after)
+def _refusals_key(address: str) -> str:
+    return f"survey-refused:{address}"
+
+
+def _count_refusal(address: str) -> None:
+    """Count a refused submission against its address; TooManyAttempts past the limit.
+
+    Counted only when refusing, so a stored response costs one count (its link's), and an
+    address that sent junk can still send a good response.
+    """
+    _hit(_refusals_key(address), get_settings().refused_submissions_per_address_per_minute,
+         "Too many answers from your network were refused in the last minute.")
+
+
+def _hit(key: str, limit: int, message: str) -> None:
+    if refused := ratelimit.hit(key, limit=limit, window_seconds=_CEILING_WINDOW_SECONDS):
+        _too_many(message, refused.retry_after(_CEILING_WINDOW_SECONDS))
+
+
+def _too_many(message: str, retry_after: int) -> None:
+    raise TooManyAttempts(f"{message} Try again in {retry_after} seconds.",
+                          retry_after=retry_after)
 
 
 # The self-assessment: one response of type self_assessment, replaced whole on revision

@@ -4,7 +4,7 @@ An existing open round closes 28 days after it opened (the default); a closed ro
 date is the day it closed.
 
 Revision ID: 3c1e5a7d9b20
-Revises: f28da3019941
+Revises: bb436a0293bf
 Create Date: 2026-11-29 22:50:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '3c1e5a7d9b20'
-down_revision: str | None = 'f28da3019941'
+down_revision: str | None = 'bb436a0293bf'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

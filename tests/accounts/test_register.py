@@ -154,3 +154,67 @@ def test_register_page_with_an_email_in_use_says_so_next_to_the_email(client, se
     soup = assert_good_page(response, title_contains="Error:")
     assert soup.select_one(".govuk-error-summary a")["href"] == "#email"
     assert "already exists" in soup.select_one("#email-error").get_text()
+
+
+# Issue 13, item 5: one normal form of an email address; look-alikes refused; slow probing
+
+
+@pytest.mark.parametrize("look_alike", [
+    "l\u0435ad@riverside.example.org",  # a Cyrillic е among Latin letters
+    "le\u200bad@riverside.example.org",  # a zero-width space
+    "\u0130nfo@riverside.example.org",  # a dotted capital İ: lowers to i + a combining dot
+    "lead\u202e@riverside.example.org",  # a right-to-left override
+])
+def test_a_look_alike_email_is_refused_not_a_new_account(client, session, look_alike):
+    response = client.post("/api/v1/auth/register", json=registration(email=look_alike))
+
+    assert response.status_code == 422
+    assert "one alphabet, without hidden characters" in response.json()["detail"]
+    assert session.exec(select(User)).all() == []
+
+
+@pytest.mark.parametrize("same_address", [
+    "\uff4c\uff45\uff41\uff44@riverside.example.org",  # full-width letters
+    "LEAD@RIVERSIDE.EXAMPLE.ORG",
+    " lead@riverside.example.org\u3000",  # an ideographic space after it
+])
+def test_another_way_of_writing_an_existing_email_is_the_same_account(client, session,
+                                                                       same_address):
+    make_employer(session, email="lead@riverside.example.org")
+
+    response = client.post("/api/v1/auth/register", json=registration(email=same_address))
+    token = client.post("/api/v1/auth/token", data={"username": same_address,
+                                                    "password": PASSWORD})
+
+    assert response.status_code == 409
+    assert token.status_code == 200
+
+
+def test_registering_is_limited_per_address_so_probing_for_emails_is_slow(client, session,
+                                                                           monkeypatch):
+    from app.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "registrations_per_address_per_hour", 3)
+    make_employer(session, email="known@example.org")
+
+    statuses = [client.post("/api/v1/auth/register",
+                            json=registration(email=f"probe{n}@example.org")).status_code
+                for n in range(3)]
+    probe = client.post("/api/v1/auth/register", json=registration(email="known@example.org"))
+
+    assert statuses == [201, 201, 201]
+    assert probe.status_code == 429 and int(probe.headers["retry-after"]) > 3000
+
+
+@pytest.mark.parametrize("name", ["River\u202eside", "River\u2066side\u2069", "Riv\u200berside",
+                                  "River\x7fside"])
+def test_an_organisation_name_with_hidden_or_direction_characters_is_refused(client, session,
+                                                                              name):
+    api = client.post("/api/v1/auth/register", json=registration(name=name))
+    page = post_form(client, "/register", form(name=name))
+
+    assert api.status_code == 422 and page.status_code == 422
+    if "\x7f" not in name:  # a control character is refused before the form is read
+        soup = assert_good_page(page, title_contains="Error:")
+        assert "no hidden characters" in soup.select_one("#name-error").get_text()
+    assert session.exec(select(Organisation)).all() == []

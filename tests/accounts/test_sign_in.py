@@ -254,3 +254,110 @@ def test_the_api_ignores_the_page_cookie_so_it_needs_no_csrf_protection(client, 
 
     assert client.get("/api/v1/rounds").status_code == 401
     assert client.get("/api/v1/rounds", headers=api_headers(employer)).status_code == 200
+
+
+# Issue 13, item 2: nobody can lock anyone else out
+
+
+def client_from(app, address: str):
+    from fastapi.testclient import TestClient
+
+    return TestClient(app, client=(address, 50000))
+
+
+def test_wrong_passwords_from_other_addresses_never_lock_out_the_owners_correct_password(
+    app, employer
+):
+    for number in range(get_settings().sign_in_attempts_per_account + 3):
+        with client_from(app, f"203.0.113.{number + 1}") as attacker:
+            assert attacker.post("/api/v1/auth/token", data={
+                "username": employer.email, "password": "wrong guess"}).status_code == 401
+
+    with client_from(app, "198.51.100.20") as owner:
+        response = owner.post("/api/v1/auth/token",
+                              data={"username": employer.email, "password": PASSWORD})
+
+    assert response.status_code == 200
+
+
+def test_successful_sign_ins_never_use_up_the_addresses_limit(client, employer):
+    for _ in range(get_settings().sign_in_attempts_per_address + 2):
+        assert client.post("/api/v1/auth/token", data={
+            "username": employer.email, "password": PASSWORD}).status_code == 200
+
+    response = client.post("/api/v1/auth/token",
+                           data={"username": employer.email, "password": "wrong guess"})
+
+    assert response.status_code == 401
+
+
+def test_past_the_limit_each_attempt_waits_a_delay_that_doubles(client, employer, monkeypatch):
+    from app import ratelimit
+
+    settings = get_settings()
+    now = [50_000.0]
+    monkeypatch.setattr(ratelimit, "clock", lambda: now[0])
+
+    def attempt(password="wrong guess"):
+        return client.post("/api/v1/auth/token",
+                           data={"username": employer.email, "password": password})
+
+    assert [attempt().status_code
+            for _ in range(settings.sign_in_attempts_per_account)] == [401] * 5
+    first_wait = attempt()
+    now[0] += settings.sign_in_delay_seconds
+    after_the_delay = attempt()
+    second_wait = attempt()
+    now[0] += 2 * settings.sign_in_delay_seconds
+    right_password_after_waiting = attempt(PASSWORD)
+
+    assert first_wait.status_code == 429
+    assert int(first_wait.headers["retry-after"]) == settings.sign_in_delay_seconds
+    assert after_the_delay.status_code == 401  # checked again, not locked
+    assert second_wait.status_code == 429
+    assert int(second_wait.headers["retry-after"]) == 2 * settings.sign_in_delay_seconds
+    assert right_password_after_waiting.status_code == 200
+    assert attempt().status_code == 401  # the success cleared the count: no wait now
+
+
+# Issue 13, item 11: the CSRF cookie is new after sign-in; a form from another site is refused
+
+
+def test_signing_in_rotates_the_csrf_token_so_one_known_before_is_worthless(client, employer):
+    before = csrf_token(client)
+
+    response = post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD},
+                         follow_redirects=False)
+    after = client.cookies.get("asye360_csrf")
+    with_old_token = client.post("/sign-out", data={"csrf_token": before})
+
+    assert response.status_code == 303
+    assert after and after != before
+    assert with_old_token.status_code == 403
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "https://evil.example"},
+    {"Origin": "http://testserver.evil.example"},
+    {"Sec-Fetch-Site": "cross-site"},
+    {"Sec-Fetch-Site": "same-site"},
+])
+def test_a_form_sent_from_another_site_is_refused_even_with_the_token(client, employer,
+                                                                      headers):
+    response = post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD},
+                         headers=headers, follow_redirects=False)
+
+    assert response.status_code == 403
+    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")
+
+
+@pytest.mark.parametrize("headers", [
+    {"Origin": "http://testserver", "Sec-Fetch-Site": "same-origin"},
+    {"Origin": "null"},
+    {},
+])
+def test_a_form_from_this_service_goes_through(client, employer, headers):
+    response = post_form(client, "/sign-in", {"email": employer.email, "password": PASSWORD},
+                         headers=headers, follow_redirects=False)
+
+    assert response.status_code == 303

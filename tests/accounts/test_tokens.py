@@ -125,3 +125,28 @@ def test_decode_token_accepts_its_own_unexpired_token():
                           kind=ACCESS_TOKEN)
 
     assert claims["sub"] == "7"
+
+
+def test_signing_out_everywhere_ends_api_bearer_tokens_too(client, session):
+    # Issue 13, item 7: a bearer token carries the session version it was issued under.
+    from tests.builders import PASSWORD, post_form, sign_in
+
+    user = make_employer(session)
+    token = client.post("/api/v1/auth/token",
+                        data={"username": user.email, "password": PASSWORD}).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    assert client.get("/api/v1/rounds", headers=bearer).status_code == 200
+    sign_in(client, user)
+
+    post_form(client, "/sign-out")
+
+    assert client.get("/api/v1/rounds", headers=bearer).status_code == 401
+
+
+def test_a_bearer_token_without_a_session_version_is_refused(client, session):
+    user = make_employer(session)
+    old_style = create_token(subject=str(user.id), kind=ACCESS_TOKEN, minutes=5)
+
+    response = client.get("/api/v1/rounds", headers={"Authorization": f"Bearer {old_style}"})
+
+    assert response.status_code == 401

@@ -14,14 +14,17 @@ SET_KEY = "child-and-family-2019"
 PROGRAMME = "child_and_family"
 STATEMENTS = range(1, 33)
 
+PASSWORD = "a long enough password 2026"
 Ratings = dict[int, int | None]  # statement number → score 1–5, or None for "I do not know"
 
 
 @contextmanager
-def employer_api(base_url: str, *, name: str, region: str = "south_west") -> Iterator[httpx.Client]:
-    """An API client signed in as the lead of a newly registered organisation."""
-    email = f"lead-{secrets.token_hex(4)}@example.org"
-    password = "a long enough password 2026"
+def employer_api(base_url: str, *, name: str, region: str = "south_west",
+                 email: str | None = None) -> Iterator[httpx.Client]:
+    """An API client signed in as the lead of a newly registered organisation (whose lead signs
+    in with `email`, when given, and PASSWORD)."""
+    email = email or f"lead-{secrets.token_hex(4)}@example.org"
+    password = PASSWORD
     with httpx.Client(base_url=f"{base_url}/api/v1", timeout=30) as api:
         registered = api.post(
             "/auth/register",
@@ -42,6 +45,24 @@ def employer_api(base_url: str, *, name: str, region: str = "south_west") -> Ite
         assert token.status_code == 200, token.text
         api.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
         yield api
+
+
+def answered_round(api: httpx.Client, *, year: str, self_assessment: Ratings,
+                   answers: dict[str, list[Ratings]]) -> dict:
+    """A round of the API client's organisation, answered and closed."""
+    round_ = _open_round(api, year)
+    saved = api.put(
+        f"/rounds/{round_['id']}/self-assessment", json={"ratings": _json(self_assessment)}
+    )
+    assert saved.status_code == 200, saved.text
+    for respondent_type, responses in answers.items():
+        token = round_["links"][respondent_type].rstrip("/").rsplit("/", 1)[-1]
+        for ratings in responses:
+            sent = api.post(f"/survey/{token}/responses", json={"ratings": _json(ratings)})
+            assert sent.status_code == 201, sent.text
+    closed = api.post(f"/rounds/{round_['id']}/close")
+    assert closed.status_code == 200, closed.text
+    return closed.json()
 
 
 def _open_round(api: httpx.Client, year: str) -> dict:
@@ -80,16 +101,4 @@ def closed_round(
 ) -> dict:
     """A new organisation's round, answered (respondent type → responses) and closed."""
     with employer_api(base_url, name=name) as api:
-        round_ = _open_round(api, year)
-        saved = api.put(
-            f"/rounds/{round_['id']}/self-assessment", json={"ratings": _json(self_assessment)}
-        )
-        assert saved.status_code == 200, saved.text
-        for respondent_type, responses in answers.items():
-            token = round_["links"][respondent_type].rstrip("/").rsplit("/", 1)[-1]
-            for ratings in responses:
-                sent = api.post(f"/survey/{token}/responses", json={"ratings": _json(ratings)})
-                assert sent.status_code == 201, sent.text
-        closed = api.post(f"/rounds/{round_['id']}/close")
-        assert closed.status_code == 200, closed.text
-        return closed.json()
+        return answered_round(api, year=year, self_assessment=self_assessment, answers=answers)

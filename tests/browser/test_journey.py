@@ -121,6 +121,21 @@ def statement_rows(page: Page, tables: str) -> dict[int, tuple[str, list[str]]]:
     return {int(heading.split(".")[0]): (heading, cells) for heading, cells in rows}
 
 
+def statement_cards(page: Page) -> dict[int, tuple[str, dict[str, str]]]:
+    """Statement number → (its heading, {row heading: cell text}) from the report's cards."""
+    cards = page.eval_on_selector_all(
+        "section.app-statement",
+        """(cards) => cards.map((card) => [
+            card.querySelector("h3").textContent.trim(),
+            [...card.querySelectorAll("tbody tr")].map((row) => [
+                row.querySelector("th").textContent.trim(),
+                row.querySelector("td").textContent.trim().replace(/\\s+/g, " "),
+            ]),
+        ])""",
+    )
+    return {int(heading.split(".")[0]): (heading, dict(rows)) for heading, rows in cards}
+
+
 def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -310,9 +325,11 @@ def register_and_create_a_round(page: Page, checks: PageChecks) -> Round:
     page.get_by_label("Email address").fill(EMAIL)
     page.locator("#password").fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
-    page.wait_for_url("**/dashboard")
+    page.wait_for_url("**/dashboard?registered=yes")
     checks.check(page)
     assert ORGANISATION in page.locator("main").inner_text()
+    assert f"{ORGANISATION} is registered" in page.locator(
+        ".govuk-notification-banner--success").inner_text()
 
     page.get_by_role("button", name="Create a round").click()
     page.wait_for_url("**/rounds/new")
@@ -377,15 +394,17 @@ def read_and_download_the_report(page: Page, checks: PageChecks, round_: Round) 
     checks.check(page)
     assert ORGANISATION in page.locator("main").inner_text()
 
-    rows = statement_rows(page, "table[id$='-averages']")
-    averages = {n: figure(cells[0]) for n, (_, cells) in rows.items()}
+    cards = statement_cards(page)
+    averages = {n: figure(rows["Your organisation"]) for n, (_, rows) in cards.items()}
     assert averages == EXPECTED_AVERAGES
-    national = {n: figure(cells[1]) for n, (_, cells) in rows.items()}
+    national = {n: figure(rows["National"]) for n, (_, rows) in cards.items()}
     assert national == EXPECTED_NATIONAL
     themes = page.eval_on_selector_all(
-        "#theme-summary tbody tr", "rows => rows.map((r) => r.textContent.trim())"
+        "#theme-summary tbody tr",
+        "rows => rows.map((r) => r.querySelector('td').textContent.trim())",
     )
-    assert len(themes) == 4 and all(re.search(r"\d\.\d (Red|Amber|Green)$", t) for t in themes)
+    assert len(themes) == 4
+    assert all(re.fullmatch(r"\d\.\d (Red|Amber|Green)", t) for t in themes), themes
 
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download the report as a PDF").click()
@@ -397,16 +416,20 @@ def read_and_download_the_report(page: Page, checks: PageChecks, round_: Round) 
     in_pdf = squeeze(text)
     for theme in themes:
         assert squeeze(theme) in in_pdf, f"the PDF does not show {theme!r}"
-    for number, (heading, cells) in rows.items():
-        assert squeeze(heading + cells[0]) in in_pdf, (
-            f"the PDF does not show statement {number}'s average {cells[0]!r}"
+    for number, (heading, rows) in cards.items():
+        own = "Your organisation" + rows["Your organisation"]
+        assert squeeze(heading) in in_pdf and squeeze(own) in in_pdf, (
+            f"the PDF does not show statement {number}'s average {own!r}"
         )
 
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download the figures as a spreadsheet (CSV)").click()
-    table = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
-    assert {int(row["Statement"]): row["Average"] for row in table} == averages
-    assert {int(row["Statement"]): row["National average"] for row in table} == national
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert dict(csv.reader(lines[:lines.index("")]))["Organisation"] == ORGANISATION
+    table = list(csv.DictReader(lines[lines.index("") + 1:]))
+    for group, expected in (("organisation", averages), ("national", national)):
+        shown = {int(row["statement"]): row["average"] for row in table if row["group"] == group}
+        assert shown == expected
 
 
 def read_the_national_results(page: Page, checks: PageChecks, server, round_: Round) -> None:
@@ -435,5 +458,7 @@ def read_the_national_results(page: Page, checks: PageChecks, server, round_: Ro
 
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download these results as a spreadsheet (CSV)").click()
-    table = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
+    assert dict(csv.reader(lines[:lines.index("")]))["Organisations qualifying"] == "3"
+    table = list(csv.DictReader(lines[lines.index("") + 1:]))
     assert {int(row["Statement"]): row["National average"] for row in table} == averages

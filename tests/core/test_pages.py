@@ -133,8 +133,31 @@ def test_accessibility_statement_names_the_standard(client):
     soup = assert_good_page(response, title_contains="Accessibility statement")
     text = soup.get_text(" ", strip=True)
     assert "Web Content Accessibility Guidelines version 2.2" in text
-    assert "There are no known accessibility issues" in text
+    assert "Known limitations" in text
     assert "This statement was prepared on" in text
+    assert soup.select_one("#contact-email")["href"] == "mailto:help@asye360.invalid"
+
+
+def test_the_privacy_notice_says_what_is_stored_for_how_long_and_who_sees_what(client):
+    soup = assert_good_page(client.get("/privacy"), title_contains="Privacy notice")
+
+    headings = [h2.get_text(strip=True) for h2 in soup.select("main h2")]
+    assert headings == ["If you answer the evaluation", "If you run an evaluation for your "
+                        "organisation", "Who sees what", "How long we keep it", "Contact"]
+    assert "internet (IP) address" in soup.get_text()
+
+
+def test_the_phase_banner_links_to_feedback_from_the_setting(client, monkeypatch):
+    monkeypatch.setenv("FEEDBACK_URL", "https://forms.example.org/asye360")
+    from app.config import get_settings
+
+    get_settings.cache_clear()
+    try:
+        soup = assert_good_page(client.get("/"))
+    finally:
+        get_settings.cache_clear()
+    link = soup.select_one(".govuk-phase-banner a")
+    assert (link.get_text(), link["href"]) == ("feedback", "https://forms.example.org/asye360")
 
 
 def test_unknown_page_shows_page_not_found(client):
@@ -166,7 +189,9 @@ def test_unexpected_error_under_api_answers_json_500(client):
     response = client.get("/api/v1/test-only/boom")
 
     assert response.status_code == 500
-    assert response.json() == {"detail": "Internal server error"}
+    assert response.json() == {"detail": "Internal server error",
+                               "reference": response.json()["reference"]}
+    assert len(response.json()["reference"]) == 12
 
 
 def test_other_errors_show_the_generic_page_and_keep_their_headers(client):

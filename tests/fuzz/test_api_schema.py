@@ -37,6 +37,14 @@ def served_schema() -> dict:
 
 schema = schemathesis.openapi.from_dict(served_schema())
 
+# What an attacker sends (issue 13): control characters (NUL first: PostgreSQL cannot store it),
+# over-long strings (past the body limit too), and look-alikes of an email or a name.
+NASTY = st.sampled_from([
+    "\x00", "a\x00b", "\x1b[31m", "\x7f", "\u0085", "\x08", "tab\there\nnew line",
+    "x" * 5_000, "y" * 70_000,
+    "l\u0435ad@example.org", "\uff4c\uff45\uff41\uff44@example.org", "le\u200bad@example.org",
+    "\u0130nfo@example.org", "River\u202eside", "\ufeff", "\U0001f600",
+])
 ratings = st.fixed_dictionaries(
     {str(n): st.one_of(st.none(), st.integers(1, 5)) for n in full_ratings()}
 )
@@ -76,11 +84,33 @@ def _steer(case, data, world) -> dict[str, str]:
             "expected": {"nqsw": 5, "line_manager": 2, "other": 1},
         }
 
+    if data.draw(st.integers(0, 3), label="nasty") == 0:
+        _make_nasty(case, params, data)
+
     intended = world.national if path.startswith(f"{API_PREFIX}/national") else world.employer
     other = world.employer if intended is world.national else world.national
     if not case.operation.definition.raw.get("security"):
         return {}
     return data.draw(st.sampled_from([intended, intended, intended, other, {}]), label="auth")
+
+
+def _make_nasty(case, params: dict, data) -> None:
+    """Put one nasty string in a path parameter, a query parameter or a string of the body."""
+    nasty = data.draw(NASTY, label="nasty string")
+    places: list[tuple[dict, str]] = [(params, name) for name in params]
+    if isinstance(case.query, dict):
+        places += [(case.query, name) for name in case.query]
+    stack = [case.body] if isinstance(case.body, dict) else []
+    while stack:
+        item = stack.pop()
+        for name, value in item.items():
+            if isinstance(value, dict):
+                stack.append(value)
+            else:
+                places.append((item, name))
+    if places:
+        holder, name = data.draw(st.sampled_from(places), label="nasty place")
+        holder[name] = nasty
 
 
 @schema.parametrize()

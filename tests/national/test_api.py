@@ -3,7 +3,14 @@
 import pytest
 
 from app.national.schemas import NATIONAL_RESULTS_EXAMPLE, NationalResults
-from tests.builders import bearer, make_closed_round, make_organisation, make_user, same_answers
+from app.national.service import default_year
+from tests.builders import (
+    bearer,
+    make_closed_round,
+    make_organisation,
+    make_user,
+    same_answers,
+)
 
 URL = "/api/v1/national/2025-26?programme=child_and_family"
 QUALIFYING = {"self_assessment": [4], "nqsw": [4, 4, 5], "line_manager": [3]}
@@ -73,7 +80,6 @@ def test_national_users_get_results_in_the_contract_shape(client, session, natio
     ("/api/v1/national/2025?programme=child_and_family", "path.year"),
     ("/api/v1/national/2025-27?programme=child_and_family", "academic year"),
     ("/api/v1/national/2025-26?programme=nursing", "programme must be one of"),
-    ("/api/v1/national/2025-26", "programme"),
     ("/api/v1/national/2025-26?programme=adults&group_by=postcode", "group_by"),
     ("/api/v1/national/2025-26?programme=adults&statement_set=nope", "statement_set"),
 ])
@@ -84,6 +90,29 @@ def test_malformed_or_unknown_parameters_get_a_422_saying_which(
 
     assert response.status_code == 422
     assert detail in response.json()["detail"]
+
+
+def test_without_a_programme_the_api_answers_for_the_programme_the_page_picks(
+    client, session, national
+):
+    qualifying_rounds(session)
+    make_closed_round(session, organisation=make_organisation(session), programme="adults",
+                      answers=same_answers(QUALIFYING))
+
+    response = client.get("/api/v1/national/2025-26", headers=national)
+
+    assert response.status_code == 200
+    assert response.json()["programme"] == "child_and_family"  # 3 rounds against 1
+    assert response.json() == client.get(URL, headers=national).json()
+
+
+def test_the_national_page_opens_on_the_latest_year_with_qualifying_data(client, session):
+    qualifying_rounds(session)
+    # A new year has begun: one round closed early without enough answers to qualify.
+    make_closed_round(session, organisation=make_organisation(session), year="2026-27",
+                      answers=same_answers({"nqsw": [4]}))
+
+    assert default_year(session=session, programme="child_and_family") == "2025-26"
 
 
 def test_the_response_carries_an_etag_and_answers_304_while_it_still_holds(
@@ -98,11 +127,11 @@ def test_the_response_carries_an_etag_and_answers_304_while_it_still_holds(
     other_query = client.get(f"{URL}&group_by=region", headers={**national,
                                                                 "If-None-Match": etag})
 
-    assert first.headers["cache-control"] == "private, max-age=60"
+    assert first.headers["cache-control"] == "no-store"
     assert etag.startswith('"') and etag.endswith('"')
     assert (again.status_code, again.content) == (304, b"")
     assert again.headers["etag"] == etag
-    assert again.headers["cache-control"] == "private, max-age=60"
+    assert again.headers["cache-control"] == "no-store"
     assert weak.status_code == 304
     assert other_query.status_code == 200
     assert other_query.headers["etag"] != etag

@@ -1,7 +1,6 @@
 """The national page and CSV download: access, filters, tables, charts and agreement with JSON."""
 
 import csv
-import io
 from datetime import date
 
 import pytest
@@ -140,7 +139,18 @@ def test_the_csv_has_one_row_per_statement_matching_the_json(national_page, clie
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     assert "attachment" in response.headers["content-disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.text)))
+    lines = response.text.splitlines()
+    header = dict(csv.reader(lines[:lines.index("")]))
+    participation = results["participation"]
+    assert {key: int(header[label]) for key, label in (
+        ("registered", "Organisations registered"),
+        ("with_round", "Organisations with a round this year"),
+        ("with_data_not_qualifying", "Organisations with data but not qualifying"),
+        ("qualifying", "Organisations qualifying"),
+        ("second_round_or_later", "Organisations on their second or later round"),
+    )} == participation
+    assert header["Year"] == "2025-26"
+    rows = list(csv.DictReader(lines[lines.index("") + 1:]))
     assert len(rows) == 32
     london = results["groups"]["london"]["statements"]
     for row, statement, in_london in zip(rows, results["statements"], london, strict=True):

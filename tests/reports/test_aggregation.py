@@ -274,16 +274,37 @@ def test_protection_refuses_k_below_3_unknown_types_and_two_self_assessments(cel
 # Themes, highest and lowest
 
 
-def test_theme_average_uses_unrounded_means_and_skips_withheld_statements():
-    # 2.14, 2.14 and 2.17 display as 2.1, 2.1 and 2.2 (mean 2.13…), but their own mean is 2.15.
-    means = [Fraction(214, 100), None, Fraction(214, 100), Fraction(217, 100)]
+def test_theme_average_is_the_mean_of_the_displayed_statement_averages():
+    # 2.14, 2.14 and 2.17 display as 2.1, 2.1 and 2.2: a reader averaging those gets 2.133…,
+    # shown 2.1, although the unrounded means average 2.15 (shown 2.2). Rule 4 takes the former.
+    displayed = [Decimal("2.1"), None, Decimal("2.1"), Decimal("2.2")]
 
-    theme = theme_average(means)
+    theme = theme_average(displayed)
 
-    assert theme.mean == Fraction(214 + 214 + 217, 300)
-    assert theme.average == half_up(214 + 214 + 217, 300) == Decimal("2.2")
+    assert theme.mean == Fraction(21 + 21 + 22, 30)
+    assert theme.average == half_up(21 + 21 + 22, 30) == Decimal("2.1")
     assert theme.rag == "amber"
     assert theme_average([None, None]) is None
+
+
+def test_theme_average_refuses_an_unrounded_value():
+    with pytest.raises(ValueError):
+        theme_average([Decimal("3.95")])
+
+
+@given(st.lists(st.one_of(st.none(), st.integers(10, 50)), max_size=20))
+def test_theme_average_agrees_with_a_reader_averaging_the_printed_figures(tenths):
+    printed = [None if t is None else Decimal(t) / 10 for t in tenths]
+    shown = [t for t in tenths if t is not None]
+
+    theme = theme_average(printed)
+
+    if not shown:
+        assert theme is None
+    else:
+        assert theme.average == half_up(sum(shown), 10 * len(shown))
+        assert theme.rag == ("red" if theme.average < 2 else "amber" if theme.average < 4
+                             else "green")
 
 
 def test_highest_and_lowest_keep_every_tie_on_the_displayed_value():

@@ -117,10 +117,14 @@ def test_report_numbers_match_the_raw_answers(session, seed):
             assert national["max"] == half_up(max(organisation_means))
             assert national["organisations"] == len(organisation_means)
 
+    # Rule 4: a theme's average is the mean of its statement averages as displayed, so a reader
+    # who averages the printed figures gets the printed theme figure and its RAG.
     for theme in report["themes"]:
-        means = [published_means[n] for n in theme["statements"] if n in published_means]
-        expected = sum(means, Fraction(0)) / len(means) if means else None
+        printed = [Fraction(str(half_up(published_means[n])))
+                   for n in theme["statements"] if n in published_means]
+        expected = sum(printed, Fraction(0)) / len(printed) if printed else None
         assert theme["average"] == (half_up(expected) if expected is not None else None)
+        assert theme["rag"] == (rag_of(half_up(expected)) if expected is not None else None)
 
     shown = {s["number"]: s["average"] for s in report["statements"] if s["average"] is not None}
     if shown:

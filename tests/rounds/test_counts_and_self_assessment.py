@@ -59,10 +59,18 @@ def test_minimum_progress_shows_each_criterion_and_how_far_along_it_is():
 
     assert [(c.label, c.met, c.progress) for c in progress] == [
         ("Self-assessment complete", True, "Complete"),
-        ("At least 3 NQSW responses", False, "2 of 3"),
-        ("At least 1 line manager response", True, "1 of 1"),
+        ("At least 3 NQSW responses", False, "2 of 3 so far"),
+        ("At least 1 line manager response", True, "1 line manager (at least 1 needed)"),
         ("Round closed", False, "Not closed yet"),
     ]
+
+
+def test_a_criterion_met_with_more_than_needed_never_reads_met_4_of_3():
+    progress = criteria.progress(status="closed",
+                                 counts={"self_assessment": 1, "nqsw": 4, "line_manager": 2})
+
+    assert [c.progress for c in progress[1:3]] == [
+        "4 NQSWs (at least 3 needed)", "2 line managers (at least 1 needed)"]
 
 
 def test_round_counts_counts_responses_per_type_with_zero_for_none(session):

@@ -13,7 +13,8 @@ def test_the_demo_employer_signs_in_to_rounds_in_every_state(client, session):
 
     assert dashboard.url.path == "/dashboard"
     soup = assert_good_page(dashboard, title_contains="Your evaluation rounds")
-    statuses = {row.select("td")[0].get_text(strip=True) for row in soup.select("tbody tr")}
+    statuses = {row.select_one("td .govuk-tag").get_text(strip=True)
+                for row in soup.select("tbody tr")}
     assert statuses == {"Not open yet", "Open", "Closed"}
     for link in soup.select("tbody th a"):
         assert_good_page(client.get(link["href"]))

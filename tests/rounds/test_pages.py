@@ -76,8 +76,10 @@ def test_the_dashboard_lists_rounds_by_year_with_status_and_next_step(
     soup = assert_good_page(client.get("/dashboard"))
 
     assert [h2.get_text(strip=True) for h2 in soup.select("main h2")] == ["2025-26", "2024-25"]
-    rows = {row.th.get_text(strip=True) + " " + row.select("td")[0].get_text(strip=True):
-            row.select("td")[2] for row in soup.select("tbody tr")}
+    rows = {row.th.get_text(strip=True) + " "
+            + row.select_one("td .govuk-tag").get_text(strip=True): row.select("td")[1]
+            for row in soup.select("tbody tr")}
+    assert "0 answers" in soup.select_one("tbody td").get_text()
     assert set(rows) == {"Adults Not open yet", "Child and family Open",
                          "Child and family Closed"}
     assert rows["Adults Not open yet"].a["href"] == f"/rounds/{draft.id}"
@@ -117,7 +119,7 @@ def test_the_new_round_page_shows_problems_and_keeps_what_was_typed(client, sess
     assert [(a["href"], a.get_text(strip=True)) for a in soup.select(".govuk-error-summary a")] == [
         ("#programme", "Select a programme"),
         ("#year", "Enter the academic year in the format 2025-26"),
-        ("#expected_nqsw", "Number of NQSWs must be a whole number, like 8"),
+        ("#expected_nqsw", "Number of NQSWs must be a number"),
         ("#expected_other", "Enter how many others you expect to answer, or 0"),
     ]
     assert soup.select_one("#year")["value"] == "2025"
@@ -185,10 +187,10 @@ def test_an_open_round_page_shows_counts_rates_and_minimum_progress_but_no_resul
 
     rows = [[cell.get_text(strip=True) for cell in row.select("th, td")]
             for row in soup.select("tbody tr")]
-    assert rows == [["NQSW", "3", "4", "75%"], ["Line manager", "1", "2", "50%"],
-                    [rows[2][0], "0", "0", "Not applicable"]]
+    assert rows == [["NQSW", "3 of 4 expected (75%)"], ["Line manager", "1 of 2 expected (50%)"],
+                    ["Other", "0 (none expected)"]]
     text = soup.get_text(" ", strip=True)
-    assert "3 of 3" in text and "Not done yet" in text
+    assert "3 NQSWs (at least 3 needed)" in text and "Not done yet" in text
     assert "average" not in text.lower()
     assert soup.select(".app-rag") == []
 
@@ -295,7 +297,9 @@ def test_codes_are_downloaded_once_as_csv_and_stored_only_as_keyed_hashes(
     ("form", "field", "message"),
     [
         ({}, "nqsw", "Enter how many codes you need for at least one type of respondent"),
-        ({"line_manager": "lots"}, "line_manager", "Number of codes must be a whole number"),
+        ({"line_manager": "lots"}, "line_manager", "Number of codes must be a number"),
+        ({"line_manager": "-1"}, "line_manager", "Number of codes must be 0 or more"),
+        ({"line_manager": "2.5"}, "line_manager", "Number of codes must be a whole number"),
         ({"other": "5000"}, "other", "Number of codes must be 1,000 or fewer"),
     ],
 )

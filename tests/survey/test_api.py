@@ -189,3 +189,21 @@ def test_the_openapi_schema_documents_the_survey_endpoints(client):
     assert {"201", "404", "409", "422"} <= set(submit["responses"])
     assert any(p["name"] == "Idempotency-Key" for p in submit["parameters"])
     assert "/api/v1/survey/code/responses" in paths
+
+
+def test_refused_submissions_never_use_up_the_links_ceiling(app, session, monkeypatch):
+    # Issue 13, item 4: junk with empty ratings from one address cannot shut a link.
+    from fastapi.testclient import TestClient
+
+    made = make_survey_round(session)
+    monkeypatch.setattr(get_settings(), "submissions_per_link_per_minute", 3)
+    monkeypatch.setattr(get_settings(), "refused_submissions_per_address_per_minute", 5)
+    with TestClient(app, client=("203.0.113.9", 5000)) as attacker:
+        junk = [attacker.post(f"/api/v1/survey/{made.token}/responses",
+                              json={"ratings": {}}).status_code for _ in range(7)]
+    with TestClient(app, client=("198.51.100.1", 5000)) as respondent:
+        answers = [post(respondent, made.token, full_ratings()).status_code for _ in range(4)]
+
+    assert junk == [422] * 5 + [429] * 2  # counted against the sender's address
+    assert answers == [201, 201, 201, 429]  # the link's ceiling counts stored answers only
+    assert count_stored(session).responses == 3

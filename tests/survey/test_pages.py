@@ -89,7 +89,11 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
     assert len(fieldsets) == 19
     first = fieldsets[0]
     statement = statement_set().statements[0]
-    assert first.legend.get_text(strip=True) == f"1. {statement.text}"
+    assert first.legend.get_text().strip() == f"1. {statement.text}"
+    # Abbreviations are expanded where they first appear in a statement.
+    assert {abbr.get_text(): abbr["title"] for abbr in first.legend.select("abbr")} == {
+        "NQSWs": "newly qualified social worker",
+        "ASYE": "Assessed and Supported Year in Employment"}
     radios = first.select("input[type=radio]")
     assert [r["value"] for r in radios] == ["1", "2", "3", "4", "5", "dont_know"]
     assert radios[0]["id"] == "statement-1"
@@ -120,7 +124,7 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
     values = [v.get_text(strip=True) for v in soup.select(".govuk-summary-list__value")]
     assert values[0] == "4 – Strength" and values[19] == "I do not know"
     change = soup.select(".govuk-summary-list__actions a")[19]
-    assert change["href"] == f"{base}/theme/2?return=check#statement-20"
+    assert change["href"] == f"{base}/theme/2?return=check#statement-20-question"
     assert change.get_text(" ", strip=True) == "Change your answer to statement 20"
     assert soup.select_one(".govuk-back-link")["href"] == f"{base}/theme/4"
     button = soup.select_one("form button")
@@ -156,8 +160,13 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
     soup = page(client.get(base))
     assert "already been sent from this browser" in soup.select_one(
         ".govuk-notification-banner").get_text(" ", strip=True)
-    assert soup.select_one("a.govuk-button--start") is not None
-    answer_everything(client, base)
+    start = soup.select_one("a.govuk-button--start")["href"]
+    assert start == f"{base}/theme/1?again=true"
+    soup = page(client.get(start), title="Theme 1 of 4")
+    assert client.post(f"{base}/theme/1", follow_redirects=False,
+                       data={"csrf_token": csrf(soup), **answers_for(1)}).status_code == 303
+    for number in range(2, 5):
+        assert answer_theme(client, base, number).status_code == 303
     assert send(client, base).status_code == 303
     assert count_stored(session).responses == 2
 
@@ -181,6 +190,59 @@ def test_unanswered_statements_are_listed_and_linked_to_their_first_radio(client
     assert (checked(soup, 1), checked(soup, 3)) == ("4", None)
     soup = page(client.get(f"{base}/theme/1"))
     assert (checked(soup, 2), checked(soup, 3)) == ("4", None)
+
+
+def test_a_theme_sent_with_nothing_answered_gets_one_short_message_not_a_list(client, session):
+    made = make_survey_round(session)
+    base = f"/survey/{made.token}"
+    soup = page(client.get(f"{base}/theme/1"))
+
+    response = client.post(f"{base}/theme/1", data={"csrf_token": csrf(soup)})
+
+    soup = page(response, status=422, title="Error: ")
+    links = soup.select(".govuk-error-summary a")
+    assert [(a["href"], a.get_text(strip=True)) for a in links] == [
+        ("#statement-1", "Select a rating for each statement, or select ‘I do not know’")]
+    # Each statement still says what it needs, beside its radios.
+    assert len(soup.select(".govuk-error-message")) == THEME_SIZES[0]
+
+
+def test_change_links_land_on_the_statement_fieldset_with_its_legend(client, session):
+    made = make_survey_round(session)
+    base = f"/survey/{made.token}"
+    answer_everything(client, base)
+
+    soup = page(client.get(f"{base}/check"), title="Check your answers")
+
+    change = soup.select_one('a[href*="/theme/2?return=check"]')
+    path, anchor = change["href"].split("#")
+    target = page(client.get(path)).select_one(f"#{anchor}")
+    assert target.name == "fieldset" and target.legend.get_text().strip().startswith("20. ")
+
+
+def test_back_after_sending_says_the_answers_were_already_sent(client, session):
+    made = make_survey_round(session)
+    base = f"/survey/{made.token}"
+    answer_everything(client, base)
+    assert send(client, base).status_code == 303
+
+    soup = page(client.get(f"{base}/theme/4"), title="You have already sent your answers")
+
+    assert not soup.select("input[type=radio]")
+    again = soup.select_one("main a")["href"]
+    assert again == f"{base}/theme/4?again=true"
+    assert page(client.get(again)).select("input[type=radio]")
+    assert count_stored(session).responses == 1
+
+
+def test_respondent_pages_offer_no_sign_in_or_api_links(client, session):
+    made = make_survey_round(session)
+    base = f"/survey/{made.token}"
+
+    for path in (base, f"{base}/theme/1", "/survey/code"):
+        hrefs = [a["href"] for a in page(client.get(path)).select("a[href]")]
+        assert not [h for h in hrefs if h.startswith(("/sign-in", "/api"))], (path, hrefs)
+    assert "/sign-in" in [a["href"] for a in assert_good_page(client.get("/")).select("a")]
 
 
 def test_check_answers_sends_back_to_the_first_theme_with_a_missing_answer(client, session):

@@ -31,6 +31,8 @@ from tests.builders import (
     statement_set,
 )
 
+ADDRESS = "192.0.2.1"
+
 
 def one_code(session, respondent_type: str = "nqsw") -> str:
     """An open round of a new organisation, and one single-use code of it."""
@@ -42,7 +44,8 @@ def one_code(session, respondent_type: str = "nqsw") -> str:
 
 def submit(session, token, ratings, key=None):
     survey = find_survey(session=session, token=token)
-    return submit_response(session=session, survey=survey, ratings=ratings, idempotency_key=key)
+    return submit_response(session=session, survey=survey, ratings=ratings, idempotency_key=key,
+                           address=ADDRESS)
 
 
 def test_a_complete_response_is_stored_with_every_rating(session):
@@ -141,7 +144,7 @@ def test_a_round_closed_after_the_link_was_read_refuses_inside_the_transaction(s
 
     with pytest.raises(SurveyClosed):
         submit_response(session=session, survey=survey, ratings=full_ratings(),
-                        idempotency_key="k")
+                        idempotency_key="k", address=ADDRESS)
 
     assert count_stored(session) == (0, 0, 0)
     assert session.exec(select(IdempotencyRecord)).first() is None
@@ -230,7 +233,8 @@ def test_a_code_stores_one_response_and_is_then_used(session):
 
     typed = " " + code.lower().replace("-", " ") + " "  # as someone might type it
     survey = find_survey_by_code(session=session, code=typed)
-    submit_response(session=session, survey=survey, ratings=full_ratings(), idempotency_key=None)
+    submit_response(session=session, survey=survey, ratings=full_ratings(), idempotency_key=None,
+                    address=ADDRESS)
 
     response = session.exec(select(SurveyResponse)).one()
     assert (response.round_id, response.respondent_type) == (made.round.id, "other")
@@ -238,7 +242,8 @@ def test_a_code_stores_one_response_and_is_then_used(session):
     again = find_survey_by_code(session=session, code=code)
     assert again.code_used
     with pytest.raises(CodeAlreadyUsed):
-        submit_response(session=session, survey=again, ratings=full_ratings(), idempotency_key=None)
+        submit_response(session=session, survey=again, ratings=full_ratings(),
+                        idempotency_key=None, address=ADDRESS)
     assert count_stored(session) == (1, 32, 1)
 
 
@@ -247,10 +252,11 @@ def test_a_used_code_refuses_even_when_read_before_it_was_used(session):
     first = find_survey_by_code(session=session, code=code)
     second = find_survey_by_code(session=session, code=code)  # both read it unused
 
-    submit_response(session=session, survey=first, ratings=full_ratings(), idempotency_key="a")
+    submit_response(session=session, survey=first, ratings=full_ratings(), idempotency_key="a",
+                    address=ADDRESS)
     with pytest.raises(CodeAlreadyUsed):
         submit_response(session=session, survey=second, ratings=full_ratings(),
-                        idempotency_key="b")
+                        idempotency_key="b", address=ADDRESS)
 
     assert count_stored(session) == (1, 32, 1)
 
@@ -261,7 +267,7 @@ def test_a_double_submission_with_a_code_is_one_response_not_a_refusal(session):
     for _ in range(2):
         survey = find_survey_by_code(session=session, code=code)
         submit_response(session=session, survey=survey, ratings=full_ratings(),
-                        idempotency_key="double-click")
+                        idempotency_key="double-click", address=ADDRESS)
 
     assert count_stored(session) == (1, 32, 1)
 
@@ -272,7 +278,7 @@ def test_a_refused_code_response_leaves_the_code_unused(session):
 
     with pytest.raises(RatingsError):
         submit_response(session=session, survey=survey, ratings=full_ratings(s3=9),
-                        idempotency_key=None)
+                        idempotency_key=None, address=ADDRESS)
 
     assert count_stored(session) == (0, 0, 0)
 
