@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from app.core.templating import templates
 from app.lifecycle.closing import long_date
-from app.reports.exports import report_pdf
+from app.reports.pdf import render_in_pool
 from app.rounds.qr import qr_svg
 from app.rounds.service import RoundOverview
 from app.statements.reference import get_reference
@@ -85,7 +85,7 @@ def poster_pdf(overview: RoundOverview, respondent_type: str) -> Response:
         qr=qr_svg(url, label=f"QR code of the {label} link"))
     round_ = overview.round
     name = f"asye360-poster-{respondent_type}-{round_.programme}-{round_.year}.pdf"
-    return Response(report_pdf(html), media_type="application/pdf",
+    return Response(render_in_pool(html), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
@@ -99,5 +99,5 @@ def code_slips_pdf(overview: RoundOverview, codes: dict[str, list[str]]) -> Resp
         closes=long_date(closes_on) if closes_on else None)
     round_ = overview.round
     name = f"asye360-codes-{round_.programme}-{round_.year}-round-{round_.id}.pdf"
-    return Response(report_pdf(html), media_type="application/pdf",
+    return Response(render_in_pool(html), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
