@@ -75,7 +75,7 @@ def test_a_round_closes_at_the_end_of_its_date_and_the_leads_hear_once_of_each_s
     text = body(reminder)
     assert "in 3 days" in text
     assert "Answers so far: 2 of 6 NQSWs, 0 of 2 line managers" in text
-    assert "At least 3 NQSW responses: not yet (2 of 3)" in text
+    assert "At least 3 NQSW responses: not yet (2 of 3" in text
     assert f"http://testserver/rounds/{round_id}" in text
     tick(uk(closes_on - timedelta(days=1), 9))  # again, later: no second reminder
 
