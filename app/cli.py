@@ -44,12 +44,17 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(1, help="Worker processes (use more with PostgreSQL)."),
 ) -> None:
-    """Start the web service."""
+    """Start the web service (and `tick` every minute, unless SCHEDULER=off)."""
     import uvicorn
 
     from app.email.service import describe_delivery
 
     console.print(describe_delivery())  # where to find the emails (the outbox, by default)
+    if get_settings().scheduler == "on":
+        from app.timed.scheduler import start_scheduler
+
+        start_scheduler()
+
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers,
                 **server_options())
 
@@ -66,6 +71,39 @@ def server_options() -> dict:
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted or None,
     }
+
+
+@app.command()
+def tick(
+    now: str | None = typer.Option(
+        None, help="Act as if it were this moment (ISO 8601, e.g. 2027-03-15T00:05+00:00; "
+        "without an offset, UK time). Default: now."),
+) -> None:
+    """Close rounds whose closing date has ended, send reminders and "report ready" emails.
+
+    Idempotent: running it again (or on several machines at once) sends nothing twice.
+    """
+    from datetime import UTC, datetime
+
+    from sqlmodel import Session
+
+    from app.db import get_engine
+    from app.lifecycle.closing import UK
+    from app.timed.service import run_tick
+
+    if now is None:
+        moment = datetime.now(UTC)
+    else:
+        try:
+            moment = datetime.fromisoformat(now)
+        except ValueError as error:
+            console.print(f"[red]--now must be an ISO 8601 date and time, not {now!r}[/red]")
+            raise typer.Exit(code=2) from error
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UK)
+    with Session(get_engine(), expire_on_commit=False) as session:
+        result = run_tick(session=session, now=moment)
+    console.print(str(result))
 
 
 @app.command("create-national-user")

@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     smtp_backoff_seconds: float = Field(default=2.0, ge=0, le=60)
     smtp_timeout_seconds: float = Field(default=15.0, gt=0, le=120)
 
+    # Timed work (rule 12): `asye360 serve` runs `tick` every minute unless SCHEDULER=off; the
+    # reminder goes to the leads this many days (or fewer) before a round closes.
+    scheduler: Literal["on", "off"] = "on"
+    reminder_days_before: int = Field(default=3, ge=1, le=28)
+
     @field_validator("smtp_host", "smtp_username", mode="before")
     @classmethod
     def empty_means_unset(cls, value: object) -> object:

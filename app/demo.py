@@ -6,7 +6,7 @@ self-assessment) and closed, so the demo cannot drift from what the product does
 """
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 from rich.console import Console
 from rich.progress import Progress
@@ -17,14 +17,20 @@ from app.accounts.service import add_organisation, create_user, register_organis
 from app.config import get_settings
 from app.db import get_engine
 from app.email.service import describe_delivery
+from app.evidence.service import issue_evidence
 from app.lifecycle.models import Round
-from app.lifecycle.years import academic_year_of, previous_year
+from app.lifecycle.years import academic_year_end, academic_year_of, previous_year
+from app.plans.schemas import ActionItem
+from app.plans.service import save_action_plan
+from app.reports.focus import suggest_focus
+from app.reports.service import build_round_report
 from app.rounds.service import close_round, create_round, open_round
 from app.statements.loader import get_statement_sets
 from app.survey.models import RoundLink
 from app.survey.service import find_survey, save_self_assessment, submit_response
 from app.vocabulary import (
     SELF_ASSESSMENT,
+    ActionStatus,
     OrganisationRole,
     OrganisationStatus,
     Programme,
@@ -200,6 +206,28 @@ def _run_round(
     return close_round(session=session, round_id=round_.id) if close else round_
 
 
+_ACTIONS = [
+    ("Protect NQSW caseloads: a monthly check of each NQSW's caseload at supervision",
+     "ASYE co-ordinator"),
+    ("Reflective supervision training for every line manager of an NQSW",
+     "Principal social worker"),
+    ("A termly ASYE forum where NQSWs raise issues with senior managers",
+     "Head of service"),
+]
+
+
+def _plan(session: Session, round_: Round, *, statuses: tuple[ActionStatus, ...]) -> None:
+    """An action plan on the round's first suggested focus statements (rule 13)."""
+    report = build_round_report(session=session, round_=round_)
+    focus = suggest_focus(report)[: len(statuses)]
+    due = academic_year_end(round_.year) + timedelta(days=120)
+    save_action_plan(session=session, round_=round_, items=[
+        ActionItem(statement=suggestion.statement, actions=actions, owner=owner, due=due,
+                   status=status)
+        for suggestion, (actions, owner), status in zip(focus, _ACTIONS, statuses, strict=False)
+    ])
+
+
 def load_demo(
     *, seed: int = 2026, console: Console | None = None, today: date | None = None
 ) -> str:
@@ -228,6 +256,7 @@ def load_demo(
             programmes=[Programme.CHILD_AND_FAMILY], email=DEMO_PENDING_EMAIL,
             password=DEMO_PENDING_PASSWORD, address="demo")
         open_token = ""
+        planned: dict[str, Round] = {}  # the demo employer's child and family rounds by year
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("Creating demo rounds", total=len(organisations))
             for index, organisation in enumerate(organisations):
@@ -248,10 +277,12 @@ def load_demo(
                             "line_manager": rng.randint(1, expected["line_manager"]),
                             "other": rng.randint(0, expected["other"]),
                         }
-                        _run_round(session, rng, organisation=organisation, programme=programme,
-                                   year=year, expected=expected, quality=quality + improvement,
-                                   counts=counts,
-                                   self_assessment=index not in _NO_SELF_ASSESSMENT)
+                        closed = _run_round(
+                            session, rng, organisation=organisation, programme=programme,
+                            year=year, expected=expected, quality=quality + improvement,
+                            counts=counts, self_assessment=index not in _NO_SELF_ASSESSMENT)
+                        if index == 0 and programme == Programme.CHILD_AND_FAMILY:
+                            planned[year] = closed
                 if index == 0:
                     answering = _run_round(
                         session, rng, organisation=organisation,
@@ -273,6 +304,12 @@ def load_demo(
                        year=current, expected={"nqsw": 5, "line_manager": 2, "other": 1},
                        quality=0.0, counts={"nqsw": 2, "line_manager": 1, "other": 0},
                        self_assessment=False, close=False)
+        # The quality-assurance cycle of the demo employer: the year before last's plan (mostly
+        # done), followed up in last year's report, which has a plan of its own and evidence.
+        _plan(session, planned[before_last],
+              statuses=(ActionStatus.DONE, ActionStatus.DONE, ActionStatus.IN_PROGRESS))
+        _plan(session, planned[last], statuses=(ActionStatus.IN_PROGRESS, ActionStatus.PLANNED))
+        evidence = issue_evidence(session=session, round_=planned[last])
     base = get_settings().base_url
     return (
         f"Demo data loaded: {len(organisations)} organisations, closed rounds for {before_last} "
@@ -282,5 +319,7 @@ def load_demo(
         f"  Awaiting approval: {DEMO_PENDING_EMAIL} / {DEMO_PENDING_PASSWORD}\n"
         f"  National sign-in: {DEMO_NATIONAL_EMAIL} / {DEMO_NATIONAL_PASSWORD}\n"
         f"  NQSW survey link of the open round: {base}/survey/{open_token}\n"
-        f"  {describe_delivery()}"
+        f"  {describe_delivery()}\n"
+        f"  Evidence of completion ({last}): check {evidence.verification_code} at "
+        f"{evidence.verify_url}"
     )

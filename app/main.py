@@ -18,10 +18,13 @@ from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
 from app.db import get_engine
+from app.evidence import api as evidence_api
+from app.evidence import pages as evidence_pages
 from app.national import admin_api as national_admin_api
 from app.national import admin_pages as national_admin_pages
 from app.national import api as national_api
 from app.national import pages as national_pages
+from app.plans import api as plans_api
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
 from app.reports.pdf import shutdown_render_pool
@@ -79,12 +82,14 @@ def create_app() -> FastAPI:
         reports_api,
         national_admin_api,  # before national_api: /national/organisations is not a /{year}
         national_api,
+        plans_api,
+        evidence_api,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     for module in (accounts_pages, passwords_pages, organisation_pages, rounds_pages,
                    survey_pages, reports_pages,
                    national_admin_pages,  # before national_pages: not a /national/{year}.csv
-                   national_pages):
+                   national_pages, evidence_pages):
         app.include_router(module.router)
     app.include_router(core_router)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")

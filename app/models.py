@@ -3,7 +3,9 @@
 from app.accounts.models import AccountToken, Organisation, User
 from app.audit.models import AuditEvent
 from app.benchmarks.models import PublishedBenchmark
+from app.evidence.models import EvidenceRecord
 from app.lifecycle.models import Round
+from app.plans.models import ActionPlanItem
 from app.ratelimit import RateCount
 from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
 from app.statements.models import StatementSetRecord
@@ -15,11 +17,14 @@ from app.survey.models import (
     RoundLink,
     SurveyResponse,
 )
+from app.timed.models import RoundNotice
 
 __all__ = [
     "AccountToken",
+    "ActionPlanItem",
     "AuditEvent",
     "CodeCount",
+    "EvidenceRecord",
     "IdempotencyRecord",
     "InvitationCode",
     "Organisation",
@@ -29,6 +34,7 @@ __all__ = [
     "ReportPdf",
     "Round",
     "RoundLink",
+    "RoundNotice",
     "RoundResponses",
     "RoundStatement",
     "RoundSummary",

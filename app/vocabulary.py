@@ -64,6 +64,14 @@ class OrganisationStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class ActionStatus(StrEnum):
+    """Where an action of an action plan has got to (rule 13)."""
+
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+
+
 class Rag(StrEnum):
     """The rating of a displayed average (rule 4)."""
 

@@ -10,6 +10,7 @@ import itertools
 import random
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import partial
 from typing import NamedTuple
 
@@ -125,10 +126,11 @@ def make_round(
     responses: Mapping[str, int] | None = None,
     answers: Answers | None = None,
     statement_set: StatementSet | None = None,
+    closes_on: date | None = None,
 ) -> Round:
     """A round with a link per anonymous type; `responses` adds that many per type, every
     statement rated 4, and `answers` adds responses with chosen ratings. A closed round is
-    summarised, as closing does."""
+    summarised, as closing does. An opened round closes 28 days from now unless told."""
     chosen = statement_set or get_statement_sets()[SET_KEY]
     record_set_use(session=session, statement_set=chosen)
     # Each at least k, so that no type is pooled only for being expected below k (rule 5).
@@ -145,6 +147,8 @@ def make_round(
         expected_other=expected.get("other", 0),
         opened_at=None if status == RoundStatus.DRAFT else now,
         closed_at=now if status == RoundStatus.CLOSED else None,
+        closes_on=closes_on or (None if status == RoundStatus.DRAFT
+                                else now.date() + timedelta(days=28)),
     )
     session.add(round_)
     session.flush()

@@ -8,6 +8,7 @@ os.environ["ENVIRONMENT"] = "test"
 os.environ["SECRET_KEY"] = "test-secret-key-that-is-long-enough-for-hs256"
 os.environ.setdefault("RATE_LIMITS", "on")
 os.environ["BASE_URL"] = "http://testserver"
+os.environ["SCHEDULER"] = "off"  # timed work runs only when a test runs `tick`
 # No test sends real mail or writes to the repository's outbox unless a fixture says where
 # (tests/smtp.py: `smtp_server`, `outbox`); an empty SMTP_HOST also overrides a developer's .env.
 os.environ["SMTP_HOST"] = ""

@@ -9,6 +9,8 @@ itself (reports too), so the rule lives here only:
                      401 under /api/, a redirect to sign in on a page.
     EmployerRound    Round: an AccessibleRound that the user may change (open, close, codes,
                      self-assessment): its own leads only; a viewer or a national user gets 403.
+    LeadRound        Round: an EmployerRound (so a lead's) that may be run: change its dates
+                     and expected numbers, delete a draft, write the action plan.
 """
 
 from typing import Annotated
@@ -49,3 +51,11 @@ def get_employer_round(round_: AccessibleRound, user: CurrentUser) -> Round:
 
 
 EmployerRound = Annotated[Round, Depends(get_employer_round)]
+
+
+def get_lead_round(round_: EmployerRound, user: CurrentUser) -> Round:
+    # EmployerRound already refuses viewers (issue 14): a lead may run the round.
+    return round_
+
+
+LeadRound = Annotated[Round, Depends(get_lead_round)]

@@ -1,6 +1,6 @@
 """The table of evaluation rounds: one per organisation, programme and year."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -45,6 +45,10 @@ class Round(SQLModel, table=True):
         if self.region is not None:
             return self.region, self.teaching_partnership, self.employer_type or employer_type
         return region, teaching_partnership, employer_type
+
+    # Rule 12: the last day answers are taken (UK time). A draft may have none yet: opening
+    # it sets the default, 28 days later (app.lifecycle.closing).
+    closes_on: date | None = Field(default=None, index=True)
 
     @property
     def expected(self) -> dict[str, int]:

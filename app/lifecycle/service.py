@@ -89,6 +89,24 @@ def lock_open_round(session: Session, round_id: int, *, action: str) -> None:
         ensure_open(status_of(session, round_id), action=action)
 
 
+def ensure_not_closed(status: str | None, *, action: str) -> None:
+    """For what the employer may do before and while a round takes answers (its
+    self-assessment): refused only once the round has closed."""
+    if status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        raise RoundClosed(f"This round has closed: you can no longer {action}.")
+
+
+def lock_unclosed_round(session: Session, round_id: int, *, action: str) -> None:
+    """As `lock_open_round`, for a round that is a draft or open. No commit."""
+    result = session.exec(
+        update(Round).where(Round.id == round_id,
+                            Round.status.in_((RoundStatus.DRAFT, RoundStatus.OPEN)))
+        .values(status=Round.status)
+    )
+    if result.rowcount != 1:
+        ensure_not_closed(status_of(session, round_id), action=action)
+
+
 def status_of(session: Session, round_id: int, *, shared_lock: bool = False) -> str | None:
     """The round's status as this transaction sees it (None for no such round).
 

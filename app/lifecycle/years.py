@@ -26,3 +26,8 @@ def previous_year(year: str) -> str:
 
 def next_year(year: str) -> str:
     return _starting(int(year[:4]) + 1)
+
+
+def academic_year_end(year: str) -> date:
+    """The last day of an academic year: 31 August of its second calendar year."""
+    return date(int(year[:4]) + 1, 8, 31)

@@ -23,7 +23,8 @@ router = page_router(ShowsPageUser)
 def report_page(request: Request, round_: AccessibleRound, session: SessionDep) -> HTMLResponse:
     report = build_round_report(session=session, round_=round_)
     back_url = "/national" if request.state.user.is_national else f"/rounds/{round_.id}"
-    return render(request, "reports/report.html", {**report_view(report), "back_url": back_url})
+    return render(request, "reports/report.html", {**report_view(report), "back_url": back_url,
+                                                   "plan_url": f"/rounds/{round_.id}/action-plan"})
 
 
 @router.get("/rounds/{round_id}/report.csv")

@@ -58,6 +58,12 @@ def version_of(html: str) -> str:
     return hashlib.sha256(html.encode()).hexdigest()
 
 
+def render_in_pool(html: str) -> bytes:
+    """Render a small document (evidence, poster, code slips) in the same bounded pool, so it
+    never takes a core from the survey pages either; not kept."""
+    return _render_pool().submit(render_pdf, html).result()
+
+
 def cached_report_pdf(*, session: Session, round_id: int, html: str) -> bytes:
     """The round's report as a PDF: the kept one when it is of this version, otherwise rendered
     in the pool and kept (replacing the round's older version)."""

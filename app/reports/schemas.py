@@ -13,9 +13,10 @@ from typing import Annotated, Any, Self
 from pydantic import BaseModel, Field, PlainSerializer
 
 from app.benchmarks.service import Figure, Withheld
+from app.plans.schemas import ActionItem
 from app.reports import aggregation as agg
 from app.statements.loader import Theme
-from app.vocabulary import Rag
+from app.vocabulary import ActionStatus, Rag
 
 Displayed = Annotated[
     Decimal,
@@ -216,6 +217,37 @@ class ReportWarning(BaseModel):
                    expected=warning.expected, received=warning.received, message=message)
 
 
+class FollowUp(BaseModel):
+    """One item of the previous round's action plan, and how its statement changed since."""
+
+    statement: int = Field(description="The statement's number in this round's set")
+    text: str
+    actions: str
+    owner: str
+    due: date
+    status: ActionStatus
+    previous_average: Displayed | None
+    average: Displayed | None
+    rag: Rag | None
+    change: Displayed | None
+    rag_change: str | None = Field(examples=["amber → green"])
+
+    @classmethod
+    def of(cls, item: ActionItem, statement: "StatementReport | None", *, text: str) -> Self:
+        """`statement` is None when this round's set no longer has the statement (`text`)."""
+        previous = statement.previous if statement else None
+        return cls(
+            statement=statement.number if statement else item.statement,
+            text=statement.text if statement else text,
+            actions=item.actions, owner=item.owner, due=item.due, status=item.status,
+            previous_average=previous.average if previous else None,
+            average=statement.average if statement else None,
+            rag=statement.rag if statement else None,
+            change=previous.change if previous else None,
+            rag_change=previous.rag_change if previous else None,
+        )
+
+
 class RoundReport(BaseModel):
     round: RoundSummaryPublic
     counts: dict[str, int]
@@ -232,6 +264,11 @@ class RoundReport(BaseModel):
     previous_round: PreviousRound | None
     warnings: list[ReportWarning] = Field(
         description="Responses or codes of a type beyond the number expected at open")
+    action_plan: list[ActionItem] = Field(
+        description="This round's action plan (rule 13): chosen statements and their actions")
+    previous_action_plan: list[FollowUp] | None = Field(
+        description="Last year's action plan: each focus statement's change and RAG change "
+        "since (null without a previous round)")
 
     def statement(self, number: int) -> StatementReport:
         return self.statements[number - 1]

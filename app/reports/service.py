@@ -12,6 +12,7 @@ from app.benchmarks.service import Scope, Shown, Withheld, publish_benchmarks
 from app.config import get_settings
 from app.errors import Conflict
 from app.lifecycle.models import Round
+from app.plans.service import get_action_plan
 from app.reports import aggregation as agg
 from app.reports import criteria
 from app.reports.queries import cohort_rounds, pooled_types_of, previous_round, round_cells
@@ -19,6 +20,7 @@ from app.reports.schemas import (
     Benchmarks,
     BenchmarkValue,
     CombinedPart,
+    FollowUp,
     Gap,
     MinimumCriteriaPublic,
     OrganisationSummary,
@@ -95,6 +97,12 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
     published = {n: r.organisation for n, r in results.items()}
     highest, lowest = agg.highest_and_lowest(
         {n: value.average if value else None for n, value in published.items()})
+    statements = [
+        _statement_report(statement, statement_set.theme_of[statement.number],
+                          results[statement.number], benchmarks(statement.number),
+                          benchmark_notes(statement.number), compared(statement.number))
+        for statement in statement_set.statements
+    ]
     return RoundReport(
         round=_round_summary(round_, organisation, placement),
         counts=counts,
@@ -106,12 +114,7 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
             published[s.number].average if published[s.number] else None
             for s in theme.statements))
             for theme in statement_set.themes],
-        statements=[
-            _statement_report(statement, statement_set.theme_of[statement.number],
-                              results[statement.number], benchmarks(statement.number),
-                              benchmark_notes(statement.number), compared(statement.number))
-            for statement in statement_set.statements
-        ],
+        statements=statements,
         highest=highest,
         lowest=lowest,
         gaps=[Gap.of(gap) for gap in agg.self_assessment_gaps(results=results)],
@@ -120,6 +123,8 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
             id=previous.id, year=previous.year, statement_set=previous.statement_set,
             scale_differs=not same_scale),
         warnings=_warnings(session, round_, counts),
+        action_plan=get_action_plan(session=session, round_id=round_.id),
+        previous_action_plan=_follow_up(session, previous, statement_set, statements),
     )
 
 
@@ -130,6 +135,20 @@ def _warnings(session: Session, round_: Round, counts: dict[str, int]) -> list[R
     return [ReportWarning.of(warning, reference.label("respondent_types", warning.respondent_type))
             for warning in agg.expectation_warnings(expected=round_.expected, responses=counts,
                                                     codes=codes)]
+
+
+def _follow_up(session: Session, previous: Round | None, statement_set: StatementSet,
+               statements: list[StatementReport]) -> list[FollowUp] | None:
+    """Last year's action plan, each item with its statement's change since (rule 13)."""
+    if previous is None:
+        return None
+    previous_set = get_statement_sets().get(previous.statement_set, statement_set)
+    mapping = statement_set.same_statements(previous_set)  # previous number → this number
+    by_number = {s.number: s for s in statements}
+    old_texts = {s.number: s.text for s in previous_set.statements}
+    return [FollowUp.of(item, by_number.get(mapping.get(item.statement)),
+                        text=old_texts.get(item.statement, ""))
+            for item in get_action_plan(session=session, round_id=previous.id)]
 
 
 def _statement_report(

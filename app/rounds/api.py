@@ -3,23 +3,32 @@
 Refusals are domain errors, answered as JSON `{detail}` by the one error handler.
 """
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from app.accounts.deps import CurrentUser, EmployerUser
 from app.audit.models import AuditAction
 from app.audit.service import codes_issued, record_round_event
 from app.db import SessionDep
-from app.lifecycle.deps import AccessibleRound, EmployerRound
+from app.lifecycle.deps import AccessibleRound, EmployerRound, LeadRound
 from app.rounds.schemas import (
     CodesCreate,
     CodesPublic,
     RoundCreate,
     RoundPublic,
+    RoundUpdate,
     SelfAssessmentIn,
     SelfAssessmentPublic,
     api_errors,
 )
-from app.rounds.service import close_round, create_round, describe_round, list_rounds, open_round
+from app.rounds.service import (
+    close_round,
+    create_round,
+    delete_round,
+    describe_round,
+    list_rounds,
+    open_round,
+    update_round,
+)
 from app.survey.codes import issue_codes
 from app.survey.schemas import RatingsRefused
 from app.survey.service import get_self_assessment, save_self_assessment
@@ -38,6 +47,7 @@ def create(body: RoundCreate, user: EmployerUser, session: SessionDep) -> RoundP
     round_ = create_round(
         session=session, organisation_id=user.organisation_id, programme=body.programme,
         year=body.year, statement_set=body.statement_set, expected=body.expected.model_dump(),
+        closes_on=body.closes_on,
     )
     record_round_event(session=session, actor=user, action=AuditAction.ROUND_CREATED,
                        round_=round_)
@@ -65,6 +75,27 @@ def list_all(
 def read(round_: AccessibleRound, session: SessionDep) -> RoundPublic:
     """One round: links, counts per respondent type, and the minimum criteria. No averages."""
     return RoundPublic.of(describe_round(session=session, round_=round_))
+
+
+@router.patch("/{round_id}", response_model=RoundPublic,
+              responses=api_errors(401, 403, 404, 409, 422))
+def update(body: RoundUpdate, round_: LeadRound, session: SessionDep) -> RoundPublic:
+    """Change `expected` (while a draft) or `closes_on` (while a draft or open; once open,
+    only later). 409 in the wrong state, 422 for a date in the past or after the academic
+    year's end; nothing is changed unless everything is valid."""
+    round_ = update_round(
+        session=session, round_=round_,
+        expected=body.expected.model_dump() if body.expected else None, closes_on=body.closes_on,
+    )
+    return RoundPublic.of(describe_round(session=session, round_=round_))
+
+
+@router.delete("/{round_id}", status_code=status.HTTP_204_NO_CONTENT,
+               response_class=Response, responses=api_errors(401, 403, 404, 409, 422))
+def delete(round_: LeadRound, session: SessionDep) -> Response:
+    """Delete a draft round. 409 once it has been opened."""
+    delete_round(session=session, round_=round_)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post(

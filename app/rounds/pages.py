@@ -2,7 +2,7 @@
 
 import csv
 import io
-from datetime import date
+from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
@@ -17,20 +17,36 @@ from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
-from app.errors import DomainError
-from app.lifecycle.deps import AccessibleRound, EmployerRound
+from app.errors import DomainError, NotFound
+from app.lifecycle.closing import DEFAULT_OPEN_DAYS, uk_today
+from app.lifecycle.deps import AccessibleRound, EmployerRound, LeadRound
 from app.lifecycle.models import Round
 from app.lifecycle.service import ensure_status
 from app.lifecycle.years import academic_year_of
-from app.rounds import self_assessment
-from app.rounds.schemas import CodesForm, RoundForm
-from app.rounds.service import close_round, create_round, describe_round, list_rounds, open_round
+from app.rounds import action_plan, preview, self_assessment
+from app.rounds.schemas import (
+    CodesForm,
+    ExpectedForm,
+    RoundForm,
+    date_values,
+    read_date,
+)
+from app.rounds.service import (
+    close_round,
+    create_round,
+    delete_round,
+    describe_round,
+    list_rounds,
+    open_round,
+    update_round,
+)
+from app.rounds.sharing import OTHER_GUIDANCE, code_slips_pdf, poster_pdf, share_texts
 from app.rounds.views import link_cards, round_title, round_view
 from app.statements.loader import get_statement_sets
 from app.statements.reference import get_reference
 from app.survey.codes import issue_codes
 from app.survey.links import survey_url
-from app.vocabulary import RoundStatus
+from app.vocabulary import ANONYMOUS_TYPES, RoundStatus
 
 router = page_router(ShowsPageUser)
 
@@ -38,6 +54,13 @@ router = page_router(ShowsPageUser)
 def _labels(list_name: str) -> dict[str, str]:
     return {item.key: item.label for item in getattr(get_reference(), list_name)}
 
+
+SAVED_BANNERS = {
+    "self-assessment": ("Your self-assessment has been saved",
+                        "You can change it until the round closes."),
+    "preview": ("You have seen the survey as respondents see it",
+                "Nothing you entered in the preview was stored."),
+}
 
 # Dashboard
 
@@ -80,21 +103,25 @@ def _new_round_page(
 
 @router.get("/rounds/new", response_class=HTMLResponse)
 def new_round_page(request: Request, user: EmployerUser) -> HTMLResponse:
-    defaults = {"year": academic_year_of(date.today()), "statement_set": ""}
+    today = uk_today()
+    defaults = {"year": academic_year_of(today), "statement_set": "",
+                **date_values("closes_on", today + timedelta(days=DEFAULT_OPEN_DAYS))}
     return _new_round_page(request, defaults, {})
 
 
 @router.post("/rounds/new", response_class=HTMLResponse)
 def new_round(request: Request, user: EmployerUser, session: SessionDep, form: FormDep) -> Response:
     parsed, errors, values = read_form(form, RoundForm)
-    if parsed is None:
-        return _new_round_page(request, values, errors, status_code=422)
-    body = parsed.to_create()
+    closes_on, date_errors, typed = read_optional_date(form)
+    values |= typed
+    if parsed is None or date_errors:
+        return _new_round_page(request, values, errors | date_errors, status_code=422)
+    body = parsed.to_create(closes_on)
     try:
         round_ = create_round(
             session=session, organisation_id=user.organisation_id, programme=body.programme,
             year=body.year, statement_set=body.statement_set,
-            expected=body.expected.model_dump(),
+            expected=body.expected.model_dump(), closes_on=body.closes_on,
         )
     except DomainError as error:
         return _new_round_page(request, values, {error.field or "programme": error.message},
@@ -109,10 +136,76 @@ def new_round(request: Request, user: EmployerUser, session: SessionDep, form: F
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
 def round_page(request: Request, round_: AccessibleRound, user: CurrentUser,
-               session: SessionDep) -> HTMLResponse:
+               session: SessionDep, saved: str | None = None) -> HTMLResponse:
+    """`?saved=self-assessment` after saving it: a success banner says so."""
     overview = describe_round(session=session, round_=round_)
     return render(request, "rounds/round.html", round_view(
-        overview, can_change=user.is_lead, links=link_cards(overview)))
+        overview, can_change=user.is_lead, links=link_cards(overview),
+        saved=SAVED_BANNERS.get(saved or "")))
+
+
+def _edit_page(request: Request, round_: Round, session: SessionDep, values: dict[str, Any],
+               errors: dict[str, str], status_code: int = 200) -> HTMLResponse:
+    overview = describe_round(session=session, round_=round_)
+    return render(request, "rounds/edit.html", round_view(overview, values=values, errors=errors),
+                  status_code=status_code)
+
+
+@router.get("/rounds/{round_id}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, round_: LeadRound, session: SessionDep) -> HTMLResponse:
+    """Change the closing date (draft or open) and the expected numbers (draft)."""
+    ensure_changeable(round_)
+    values = {f"expected_{key}": str(number) for key, number in round_.expected.items()}
+    return _edit_page(request, round_, session, values | date_values("closes_on", round_.closes_on),
+                      {})
+
+
+@router.post("/rounds/{round_id}/edit", response_class=HTMLResponse)
+def edit(request: Request, round_: LeadRound, session: SessionDep, form: FormDep) -> Response:
+    ensure_changeable(round_)
+    expected, errors, values = None, {}, {}
+    if round_.status == RoundStatus.DRAFT:
+        parsed, errors, values = read_form(form, ExpectedForm)
+        expected = parsed.to_expected().model_dump() if parsed else None
+    if round_.status == RoundStatus.DRAFT:
+        closes_on, date_errors, typed = read_optional_date(form)
+    else:
+        closes_on, date_errors, typed = read_date(form, "closes_on", what="the closing date")
+    values |= typed
+    errors |= date_errors
+    if not errors:
+        try:
+            update_round(session=session, round_=round_, expected=expected, closes_on=closes_on)
+        except DomainError as error:
+            errors = {error.field or "closes_on": error.message}
+    if errors:
+        return _edit_page(request, round_, session, values, errors, status_code=422)
+    return redirect(f"/rounds/{round_.id}")
+
+
+def read_optional_date(form: Any):
+    """The closing date of a draft: all three boxes empty is none yet (opening sets the
+    default, 28 days later)."""
+    closes_on, errors, typed = read_date(form, "closes_on", what="the closing date")
+    return closes_on, ({} if not any(typed.values()) else errors), typed
+
+
+def ensure_changeable(round_: Round) -> None:
+    if round_.status == RoundStatus.CLOSED:
+        ensure_status(round_.status, RoundStatus.OPEN)
+
+
+@router.get("/rounds/{round_id}/delete", response_class=HTMLResponse)
+def delete_page(request: Request, round_: LeadRound, session: SessionDep) -> HTMLResponse:
+    ensure_status(round_.status, RoundStatus.DRAFT)
+    overview = describe_round(session=session, round_=round_)
+    return render(request, "rounds/delete.html", round_view(overview))
+
+
+@router.post("/rounds/{round_id}/delete")
+def delete(round_: LeadRound, session: SessionDep) -> Response:
+    delete_round(session=session, round_=round_)
+    return redirect("/dashboard")
 
 
 @router.post("/rounds/{round_id}/open")
@@ -136,6 +229,26 @@ def close(round_: EmployerRound, session: SessionDep, user: CurrentUser) -> Resp
     record_round_event(session=session, actor=user, action=AuditAction.ROUND_CLOSED,
                        round_=round_)
     return redirect(f"/rounds/{round_.id}")
+
+
+# Sharing
+
+
+@router.get("/rounds/{round_id}/share", response_class=HTMLResponse)
+def share_page(request: Request, round_: EmployerRound, session: SessionDep) -> HTMLResponse:
+    """Suggested invitation and reminder texts per respondent type, posters, "other"."""
+    ensure_changeable(round_)  # a closed round's links no longer work
+    overview = describe_round(session=session, round_=round_)
+    return render(request, "rounds/share.html", round_view(
+        overview, texts=share_texts(overview), other_guidance=OTHER_GUIDANCE))
+
+
+@router.get("/rounds/{round_id}/poster.pdf")
+def poster(round_: EmployerRound, session: SessionDep, type: str = "nqsw") -> Response:
+    """An A4 poster for one respondent type (`?type=nqsw|line_manager|other`)."""
+    if type not in ANONYMOUS_TYPES:
+        raise NotFound("No such respondent type")
+    return poster_pdf(describe_round(session=session, round_=round_), type)
 
 
 # Single-use codes
@@ -176,6 +289,8 @@ def create_codes(request: Request, round_: EmployerRound, session: SessionDep,
                            status_code=error.status)
     record_round_event(session=session, actor=user, action=AuditAction.CODES_ISSUED,
                        round_=round_, detail=codes_issued(codes))
+    if form.get("format") == "pdf":
+        return code_slips_pdf(describe_round(session=session, round_=round_), codes)
     return _codes_csv(round_, codes)
 
 
@@ -196,5 +311,8 @@ def _codes_csv(round_: Round, codes: dict[str, list[str]]) -> Response:
     )
 
 
-# The self-assessment has its own module; its routes are served with this router's checks.
+# The self-assessment and the action plan have modules of their own; their routes are served
+# with this router's checks.
 router.include_router(self_assessment.router)
+router.include_router(action_plan.router)
+router.include_router(preview.router)

@@ -86,6 +86,19 @@ class RoundCreate(BaseModel):
     year: AcademicYear
     statement_set: str | None = None
     expected: Expected = Field(default_factory=Expected)
+    closes_on: date | None = Field(
+        default=None, description="The last day answers are taken (UK time); by default 28 "
+        "days after the round opens. From today to the end of the academic year (31 August)")
+
+
+class RoundUpdate(BaseModel):
+    """`PATCH /rounds/{id}`: `expected` while a draft; `closes_on` (not earlier once open)
+    while a draft or open. Leave out what does not change."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    expected: Expected | None = None
+    closes_on: date | None = None
 
 
 class RoundLinks(BaseModel):
@@ -135,6 +148,9 @@ class RoundPublic(BaseModel):
     created_at: datetime
     opened_at: datetime | None
     closed_at: datetime | None
+    closes_on: date | None = Field(
+        description="The last day answers are taken (UK time); null only for a draft that "
+        "has none yet (opening it sets 28 days later)")
 
     @classmethod
     def of(cls, overview: RoundOverview) -> Self:
@@ -148,6 +164,7 @@ class RoundPublic(BaseModel):
             organisation=OrganisationSummary.model_validate(overview.organisation,
                                                             from_attributes=True),
             created_at=round_.created_at, opened_at=round_.opened_at, closed_at=round_.closed_at,
+            closes_on=round_.closes_on,
         )
 
 
@@ -236,17 +253,66 @@ class RoundForm(BaseModel):
     expected_line_manager: ExpectedLineManagerField = ""
     expected_other: ExpectedOtherField = ""
 
-    def to_create(self) -> RoundCreate:
+    def to_create(self, closes_on: date | None = None) -> RoundCreate:
         return RoundCreate(
             programme=self.programme,
             year=self.year,
             statement_set=self.statement_set or None,
-            expected=Expected(
-                nqsw=int(self.expected_nqsw),
-                line_manager=int(self.expected_line_manager),
-                other=int(self.expected_other),
-            ),
+            expected=self.to_expected(),
+            closes_on=closes_on,
         )
+
+    def to_expected(self) -> Expected:
+        return Expected(nqsw=int(self.expected_nqsw),
+                        line_manager=int(self.expected_line_manager),
+                        other=int(self.expected_other))
+
+
+class ExpectedForm(BaseModel):
+    """Change the expected numbers of a draft round."""
+
+    model_config = ConfigDict(validate_default=True)
+
+    expected_nqsw: ExpectedNqswField = ""
+    expected_line_manager: ExpectedLineManagerField = ""
+    expected_other: ExpectedOtherField = ""
+
+    to_expected = RoundForm.to_expected
+
+
+# A GOV.UK date input: three boxes, named closes_on (the day: errors link to it),
+# closes_on_month and closes_on_year.
+DATE_PARTS = ("", "_month", "_year")
+
+
+def date_values(prefix: str, day: date | None) -> dict[str, str]:
+    """What the boxes of a date input show for `day` (empty for None)."""
+    parts = (day.day, day.month, day.year) if day else ("", "", "")
+    return {prefix + suffix: str(part) for suffix, part in zip(DATE_PARTS, parts, strict=True)}
+
+
+def read_date(form: Any, prefix: str, *, what: str) -> tuple[date | None, dict[str, str],
+                                                             dict[str, str]]:
+    """(the date or None, errors keyed by `prefix`, what was typed) from a date input.
+
+    GOV.UK's wording: "Enter the closing date", "The closing date must include a month",
+    "The closing date must be a real date".
+    """
+    typed = {prefix + s: str(form.get(prefix + s) or "").strip() for s in DATE_PARTS}
+    day, month, year = (typed[prefix + s] for s in DATE_PARTS)
+    if not (day or month or year):
+        return None, {prefix: f"Enter {what}"}, typed
+    missing = [name for name, value in (("day", day), ("month", month), ("year", year))
+               if not value]
+    if missing:
+        return None, {prefix: f"{what.capitalize()} must include a {' and a '.join(missing)}"}, \
+            typed
+    if not (day.isdigit() and month.isdigit() and year.isdigit() and len(year) == 4):
+        return None, {prefix: f"{what.capitalize()} must be a real date"}, typed
+    try:
+        return date(int(year), int(month), int(day)), {}, typed
+    except ValueError:
+        return None, {prefix: f"{what.capitalize()} must be a real date"}, typed
 
 
 class CodesForm(BaseModel):

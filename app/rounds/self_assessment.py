@@ -4,7 +4,7 @@ The theme pages, check answers, their form parser and the draft cookie are the s
 (app.survey.journey), so the self-assessment asks exactly what respondents are asked. Answers
 in progress live in an encrypted cookie scoped to this round's self-assessment pages; "Save"
 replaces the stored self-assessment whole (app.survey.service.save_self_assessment). Only while
-the round is open.
+the round is a draft or open.
 """
 
 from fastapi import APIRouter, Request
@@ -16,7 +16,7 @@ from app.core.templating import render
 from app.db import SessionDep
 from app.lifecycle.deps import EmployerRound
 from app.lifecycle.models import Round
-from app.lifecycle.service import ensure_open
+from app.lifecycle.service import ensure_not_closed
 from app.statements.loader import get_statement_sets
 from app.survey.drafts import Draft, read_draft
 from app.survey.journey import Journey, ReturnTo
@@ -27,7 +27,7 @@ ACTION = "complete the self-assessment"
 
 
 def _journey(request: Request, session: Session, round_: Round) -> Journey:
-    ensure_open(round_.status, action=ACTION)
+    ensure_not_closed(round_.status, action=ACTION)
     base = f"/rounds/{round_.id}/self-assessment"
     draft = read_draft(request) or Draft(
         ratings=get_self_assessment(session=session, round_id=round_.id) or {})
@@ -77,4 +77,4 @@ def save(request: Request, round_: EmployerRound, session: SessionDep) -> Respon
         return gap
     save_self_assessment(session=session, round_id=round_.id,
                          ratings=journey.draft.public_ratings())
-    return journey.finish(f"/rounds/{round_.id}")
+    return journey.finish(f"/rounds/{round_.id}?saved=self-assessment")

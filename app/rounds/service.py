@@ -10,13 +10,16 @@ round is open the employer sees counts only (rule 1).
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
+from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.accounts.models import Organisation
 from app.db import utcnow
 from app.errors import Invalid
+from app.lifecycle.closing import check_closing_date, default_closing_date, long_date, uk_today
 from app.lifecycle.models import Round
 from app.lifecycle.service import RoundConflict, move, reloaded
 from app.reports import criteria
@@ -57,7 +60,7 @@ class RoundOverview:
 
 def create_round(
     *, session: Session, organisation_id: int, programme: str, year: str,
-    statement_set: str | None, expected: Mapping[str, int],
+    statement_set: str | None, expected: Mapping[str, int], closes_on: date | None = None,
 ) -> Round:
     """A draft round with a link per anonymous respondent type.
 
@@ -71,6 +74,8 @@ def create_round(
         raise RoundInvalid(f"Your organisation does not run the {_programme(programme)} "
                            "programme. Add it to your organisation's details first.",
                            field="programme")
+    if closes_on is not None:
+        check_closing_date(closes_on, year=year, status=RoundStatus.DRAFT, current=None)
     if _find_round(session, organisation_id=organisation_id, programme=programme, year=year):
         raise _duplicate(programme, year)
     try:
@@ -79,7 +84,7 @@ def create_round(
             organisation_id=organisation_id, programme=programme, year=year,
             statement_set=chosen.key, expected_nqsw=expected.get("nqsw", 0),
             expected_line_manager=expected.get("line_manager", 0),
-            expected_other=expected.get("other", 0),
+            expected_other=expected.get("other", 0), closes_on=closes_on,
         )
         session.add(round_)
         session.flush()
@@ -136,8 +141,17 @@ def open_round(*, session: Session, round_id: int) -> Round:
     """Open a draft round: its links start taking responses. RoundConflict otherwise.
 
     The round records the organisation's region, Teaching Partnership and employer type as
-    they are now: its benchmarks keep them whatever the organisation changes later.
+    they are now: its benchmarks keep them whatever the organisation changes later. Without a
+    closing date it gets the default (28 days from today); a draft whose chosen date has passed
+    meanwhile is refused until the lead moves it.
     """
+    round_ = session.get(Round, round_id)
+    today = uk_today()
+    closes_on = round_.closes_on if round_ is not None else None
+    if round_ is not None and round_.status == RoundStatus.DRAFT and closes_on is not None \
+            and closes_on < today:
+        raise RoundConflict(f"The closing date, {long_date(closes_on)}, has passed. Change "
+                            "the closing date before you open the round", field="closes_on")
     organisation = session.exec(
         select(Organisation).join(Round, Round.organisation_id == Organisation.id)
         .where(Round.id == round_id)).first()
@@ -145,12 +159,50 @@ def open_round(*, session: Session, round_id: int) -> Round:
         "region": organisation.region, "teaching_partnership": organisation.teaching_partnership,
         "employer_type": organisation.employer_type}
     move(session, round_id, source=RoundStatus.DRAFT,
-         values={"status": RoundStatus.OPEN, "opened_at": utcnow(), **placement})
+         values={"status": RoundStatus.OPEN, "opened_at": utcnow(),
+                 "closes_on": closes_on or default_closing_date(today), **placement})
     session.commit()
     return reloaded(session, round_id)
 
 
-def close_round(*, session: Session, round_id: int) -> Round:
+def update_round(
+    *, session: Session, round_: Round, expected: Mapping[str, int] | None = None,
+    closes_on: date | None = None,
+) -> Round:
+    """Change the expected numbers (while a draft: rule 5 fixes them at open) and the closing
+    date (while a draft or open, never earlier once open). All or nothing."""
+    if expected is not None and round_.status != RoundStatus.DRAFT:
+        raise RoundConflict("The expected numbers are fixed once the round opens",
+                            field="expected")
+    if closes_on is not None:
+        check_closing_date(closes_on, year=round_.year, status=round_.status,
+                           current=round_.closes_on)
+    values: dict = {}
+    if expected is not None:
+        values |= {f"expected_{key}": expected.get(key, 0)
+                   for key in ("nqsw", "line_manager", "other")}
+    if closes_on is not None:
+        values["closes_on"] = closes_on
+    if values:
+        # Conditional on the state the checks saw, so a racing open or close wins cleanly.
+        move(session, round_.id, source=RoundStatus(round_.status),
+             values={"status": round_.status, **values})
+        session.commit()
+    return reloaded(session, round_.id)
+
+
+def delete_round(*, session: Session, round_: Round) -> None:
+    """Delete a draft round and its links (nobody can have answered it). RoundConflict
+    otherwise: a round that has opened is a record of what happened."""
+    result = session.exec(
+        delete(Round).where(Round.id == round_.id, Round.status == RoundStatus.DRAFT)
+    )
+    if result.rowcount != 1:
+        raise RoundConflict("Only a draft round can be deleted. This round has been opened")
+    session.commit()
+
+
+def close_round(*, session: Session, round_id: int, closed_at: datetime | None = None) -> Round:
     """Close an open round for good: the one transaction that spans domains.
 
     In the same transaction as the change of state, and so never without it: the round's
@@ -159,9 +211,10 @@ def close_round(*, session: Session, round_id: int) -> Round:
     be stored any more), keeping only how many codes were issued and used; and its responses
     are rewritten in a random order with fresh ids (rule 10: nothing stored orders them or
     links them to a code, a key or a moment).
+    `closed_at` is now, unless timed work closes it at a given moment (`tick --now`).
     """
     move(session, round_id, source=RoundStatus.OPEN,
-         values={"status": RoundStatus.CLOSED, "closed_at": utcnow()})
+         values={"status": RoundStatus.CLOSED, "closed_at": closed_at or utcnow()})
     summarise_round(session=session, round_id=round_id)
     forget_submission_keys(session=session, round_id=round_id)
     forget_codes(session=session, round_id=round_id)

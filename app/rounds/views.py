@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from app.config import get_settings
 from app.reports import criteria
 from app.rounds.qr import qr_svg
 from app.rounds.service import RoundOverview
@@ -29,6 +30,7 @@ def round_view(overview: RoundOverview, **more: Any) -> dict[str, Any]:
         "respondent_types": {i.key: i.label for i in get_reference().respondent_types},
         "anonymous_types": ANONYMOUS_TYPES,
         "code_url": survey_url("code"),
+        "verify_base": get_settings().base_url.rstrip("/") + "/verify",
         **more,
     }
 

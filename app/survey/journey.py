@@ -49,6 +49,8 @@ class Journey:
     theme_template: str = "survey/theme.html"
     check_template: str = "survey/check.html"
     check: dict[str, Any] = field(default_factory=dict)
+    # Shown on every page of the journey, e.g. "This evaluation closes on 14 March 2026".
+    notice: str | None = None
 
     def __post_init__(self) -> None:
         numbers = set(self.statement_set.numbers)
@@ -110,6 +112,7 @@ class Journey:
             "change_url": self.base + "/theme/{theme}?return=check#statement-{statement}-question",
             "form_action": self.check_url,
             "back_link": f"{self.base}/theme/{len(self.statement_set.themes)}",
+            "notice": self.notice,
             **self.check,
         })
 
@@ -138,4 +141,5 @@ class Journey:
             "summary_errors": ThemeForm.summary(errors, theme=theme),
             "form_action": f"{self.base}/theme/{number}" + ("?return=check" if returning else ""),
             "back_link": back,
+            "notice": self.notice,
         }, status_code=status_code)

@@ -19,6 +19,7 @@ from app.accounts.deps import SignedInOrganisation
 from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import AutocommitSessionDep
+from app.lifecycle.closing import long_date
 from app.survey.drafts import Draft, has_sent, mark_sent, read_draft, write_draft
 from app.survey.forms import CodeForm
 from app.survey.journey import Journey, ReturnTo
@@ -53,7 +54,16 @@ def _journey(request: Request, session: Session, token: str, *,
         ensure_answerable(survey)
     base = f"/survey/{token}"
     return survey, Journey(statement_set=survey.statement_set, draft=draft, base=base,
-                           first_back=f"{base}/start" if survey.code else base)
+                           first_back=f"{base}/start" if survey.code else base,
+                           notice=closing_notice(survey))
+
+
+def closing_notice(survey: Survey) -> str | None:
+    """Rule 12: every respondent page says when the evaluation closes."""
+    if survey.closes_on is None:
+        return None
+    return f"This evaluation closes on {long_date(survey.closes_on)}."
+
 
 
 # Declared before /{token} so that "code" is never taken for a link token.
@@ -105,6 +115,7 @@ def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
         # Someone else answering on this device starts afresh (see show_theme).
         "start_url": journey.start_url + ("?again=true" if already_sent else ""),
         "already_sent": already_sent,
+        "notice": closing_notice(survey),
     })
 
 

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -27,7 +28,7 @@ from app.lifecycle.service import (
     RoundClosed,
     RoundNotOpen,
     ensure_open,
-    lock_open_round,
+    lock_unclosed_round,
     status_of,
 )
 from app.security import keyed_hash
@@ -77,6 +78,13 @@ class SurveyClosed(RoundClosed):
     message = "This evaluation has closed. It takes no more responses."
 
 
+class AnswersNotRecorded(SurveyClosed):
+    """Answers sent after the round closed (rule 12): refused, and the page says so plainly."""
+
+    template = "survey/not_recorded.html"
+    message = "This evaluation has closed, so your answers were not recorded."
+
+
 @dataclass(frozen=True)
 class Survey:
     """What a respondent answers: one round, as one respondent type, against one statement set."""
@@ -94,6 +102,7 @@ class Survey:
     secret: str = field(repr=False)
     code: str | None = field(default=None, repr=False)
     code_used: bool = False
+    closes_on: date | None = None  # rule 12: respondents see it
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,7 @@ _SURVEY_COLUMNS = (
     Round.year,
     Round.statement_set,
     Organisation.id.label("organisation_id"),
+    Round.closes_on,
     Organisation.name.label("organisation_name"),
 )
 
@@ -157,6 +167,7 @@ def _survey_from(row, *, secret: str, code: str | None = None, code_used: bool =
         secret=secret,
         code=code,
         code_used=code_used,
+        closes_on=row.closes_on,
     )
 
 
@@ -248,6 +259,9 @@ def _store_response(
         if key_hash is not None and session.get(IdempotencyRecord, key_hash) is not None:
             return Submission(survey=survey, repeated=True)
         raise
+    except SurveyClosed as error:
+        session.rollback()
+        raise AnswersNotRecorded(context={"closes_on": survey.closes_on}) from error
     except BaseException:
         session.rollback()
         raise
@@ -333,15 +347,16 @@ def _too_many(message: str, retry_after: int) -> None:
 def save_self_assessment(
     *, session: Session, round_id: int, ratings: Mapping[str, Any]
 ) -> dict[int, int | None]:
-    """Store the employer's self-assessment, replacing any earlier one, while the round is open.
+    """Store the employer's self-assessment, replacing any earlier one, while the round is a
+    draft or open (the employer may rate itself before the links go out).
 
     `ratings` as the API takes them ({"1": 4, …, "32": null}); RatingsError (naming each
-    statement) when they break rule 3, RoundConflict when the round is not open. Nothing is
+    statement) when they break rule 3, RoundConflict once the round has closed. Nothing is
     stored unless everything is.
     """
     round_ = session.get(Round, round_id)
     parsed = parse_ratings(ratings, get_statement_sets()[round_.statement_set])
-    lock_open_round(session, round_id, action="change the self-assessment")
+    lock_unclosed_round(session, round_id, action="change the self-assessment")
     earlier = select(SurveyResponse.id).where(SurveyResponse.round_id == round_id,
                                               SurveyResponse.respondent_type == SELF_ASSESSMENT)
     session.exec(delete(Rating).where(Rating.response_id.in_(earlier)))

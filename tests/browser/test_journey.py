@@ -380,8 +380,9 @@ def complete_the_self_assessment(page: Page, checks: PageChecks, round_: Round) 
     checks.check(page)
     assert_check_answers(page, SELF_ASSESSMENT)
     page.get_by_role("button", name="Save your self-assessment").click()
-    page.wait_for_url(f"**/rounds/{round_.id}")
+    page.wait_for_url(f"**/rounds/{round_.id}?saved=self-assessment")
     checks.check(page)
+    assert "Your self-assessment has been saved" in page.locator("main").inner_text()
     assert "Change your self-assessment" in page.locator("main").inner_text()
 
 

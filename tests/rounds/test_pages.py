@@ -336,10 +336,11 @@ def answer_theme(client, round_id: int, theme, value: str = "4"):
     return post_form(client, f"/rounds/{round_id}/self-assessment/theme/{theme.number}", data)
 
 
+@pytest.mark.parametrize("status", ["draft", "open"])
 def test_the_self_assessment_asks_each_theme_then_checks_and_saves(
-    client, session, organisation, employer
+    client, session, organisation, employer, status
 ):
-    round_ = make_round(session, organisation=organisation, status="open")
+    round_ = make_round(session, organisation=organisation, status=status)
     statement_set = get_statement_sets()[SET_KEY]
     start = assert_good_page(client.get(f"/rounds/{round_.id}/self-assessment"),
                              title_contains="Your self-assessment")
@@ -359,7 +360,13 @@ def test_the_self_assessment_asks_each_theme_then_checks_and_saves(
     assert saved.url.path == f"/rounds/{round_.id}"
     stored = get_self_assessment(session=session, round_id=round_.id)
     assert len(stored) == 32 and stored[20] == 3 and stored[1] == 4
-    assert "Change your self-assessment" in assert_good_page(saved).get_text()
+    page = assert_good_page(saved)
+    assert "Change your self-assessment" in page.get_text()
+    banner = page.select_one(".govuk-notification-banner--success")
+    assert "Your self-assessment has been saved" in banner.get_text()
+    # The banner is for the moment after saving, not for every later visit.
+    later = assert_good_page(client.get(f"/rounds/{round_.id}"))
+    assert later.select_one(".govuk-notification-banner--success") is None
 
 
 def test_a_theme_with_unanswered_statements_is_shown_again_with_each_one_named(
@@ -393,11 +400,8 @@ def test_revising_the_self_assessment_starts_from_what_was_saved(
     assert theme.select_one('input[name="statement-1"][value="2"]').has_attr("checked")
 
 
-@pytest.mark.parametrize("status", ["draft", "closed"])
-def test_the_self_assessment_pages_refuse_a_round_that_is_not_open(
-    client, session, organisation, employer, status
-):
-    round_ = make_round(session, organisation=organisation, status=status)
+def test_the_self_assessment_pages_refuse_a_closed_round(client, session, organisation, employer):
+    round_ = make_round(session, organisation=organisation, status="closed")
 
     response = client.get(f"/rounds/{round_.id}/self-assessment/theme/1")
 

@@ -326,7 +326,11 @@ def test_a_round_closed_mid_journey_refuses_the_answers_and_stores_nothing(clien
 
     response = client.post(f"{base}/check", data={"csrf_token": csrf(soup)})
 
-    page(response, status=410, title="This evaluation has closed")
+    # Rule 12: the page says plainly that these answers were not recorded (it used to say
+    # "if you sent your answers before it closed, they have been counted").
+    soup = page(response, status=410, title="Your answers were not recorded")
+    assert "have not been stored and they will not be counted" in soup.get_text(" ")
+    assert "have been counted" not in soup.get_text(" ")
     assert count_stored(session).responses == 0
 
 

@@ -1,0 +1,1 @@
+"""Action plans (rule 13): after close, what the organisation will do about chosen statements."""
