@@ -5,6 +5,7 @@ routes never record anything (a respondent is anonymous, rule 2).
 """
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Protocol
 
 from sqlmodel import Session, select
@@ -44,6 +45,23 @@ def record_round_event(*, session: Session, actor: Actor, action: AuditAction, r
     record_event(session=session, actor=actor, action=action,
                  organisation_id=round_.organisation_id,
                  subject=f"{subject}{': ' + detail if detail else ''}")
+
+
+def round_changes(*, expected: dict[str, int] | None, closes_on) -> str:
+    """What a change of a round changed, for the log: the new expected numbers and closing date."""
+    parts = []
+    if expected is not None:
+        parts.append("expected " + ", ".join(f"{number} {kind.replace('_', ' ')}"
+                                              for kind, number in expected.items()))
+    if closes_on is not None:
+        parts.append(f"closing date {closes_on.isoformat()}")
+    return "; ".join(parts)
+
+
+def deleted_round(round_) -> SimpleNamespace:
+    """What the log needs of a round that is about to be deleted (the row goes with it)."""
+    return SimpleNamespace(id=round_.id, organisation_id=round_.organisation_id,
+                           programme=round_.programme, year=round_.year)
 
 
 def codes_issued(codes: dict[str, list[str]]) -> str:

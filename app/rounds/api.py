@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response, status
 
 from app.accounts.deps import CurrentUser, EmployerUser
 from app.audit.models import AuditAction
-from app.audit.service import codes_issued, record_round_event
+from app.audit.service import codes_issued, deleted_round, record_round_event, round_changes
 from app.db import SessionDep
 from app.lifecycle.deps import AccessibleRound, EmployerRound, LeadRound
 from app.rounds.schemas import (
@@ -79,22 +79,27 @@ def read(round_: AccessibleRound, session: SessionDep) -> RoundPublic:
 
 @router.patch("/{round_id}", response_model=RoundPublic,
               responses=api_errors(401, 403, 404, 409, 422))
-def update(body: RoundUpdate, round_: LeadRound, session: SessionDep) -> RoundPublic:
+def update(body: RoundUpdate, round_: LeadRound, session: SessionDep,
+           user: CurrentUser) -> RoundPublic:
     """Change `expected` (while a draft) or `closes_on` (while a draft or open; once open,
     only later). 409 in the wrong state, 422 for a date in the past or after the academic
     year's end; nothing is changed unless everything is valid."""
-    round_ = update_round(
-        session=session, round_=round_,
-        expected=body.expected.model_dump() if body.expected else None, closes_on=body.closes_on,
-    )
+    expected = body.expected.model_dump() if body.expected else None
+    round_ = update_round(session=session, round_=round_, expected=expected,
+                          closes_on=body.closes_on)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_CHANGED,
+                       round_=round_,
+                       detail=round_changes(expected=expected, closes_on=body.closes_on))
     return RoundPublic.of(describe_round(session=session, round_=round_))
 
 
 @router.delete("/{round_id}", status_code=status.HTTP_204_NO_CONTENT,
                response_class=Response, responses=api_errors(401, 403, 404, 409, 422))
-def delete(round_: LeadRound, session: SessionDep) -> Response:
+def delete(round_: LeadRound, session: SessionDep, user: CurrentUser) -> Response:
     """Delete a draft round. 409 once it has been opened."""
+    gone = deleted_round(round_)
     delete_round(session=session, round_=round_)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_DELETED, round_=gone)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from app.accounts.deps import CurrentUser, EmployerUser, ShowsPageUser
 from app.accounts.service import get_organisation
 from app.audit.models import AuditAction
-from app.audit.service import codes_issued, record_round_event
+from app.audit.service import codes_issued, deleted_round, record_round_event, round_changes
 from app.core.forms import read_form
 from app.core.routing import FormDep, page_router, redirect
 from app.core.templating import render
@@ -161,7 +161,8 @@ def edit_page(request: Request, round_: LeadRound, session: SessionDep) -> HTMLR
 
 
 @router.post("/rounds/{round_id}/edit", response_class=HTMLResponse)
-def edit(request: Request, round_: LeadRound, session: SessionDep, form: FormDep) -> Response:
+def edit(request: Request, round_: LeadRound, session: SessionDep, form: FormDep,
+         user: CurrentUser) -> Response:
     ensure_changeable(round_)
     expected, errors, values = None, {}, {}
     if round_.status == RoundStatus.DRAFT:
@@ -178,6 +179,10 @@ def edit(request: Request, round_: LeadRound, session: SessionDep, form: FormDep
             update_round(session=session, round_=round_, expected=expected, closes_on=closes_on)
         except DomainError as error:
             errors = {error.field or "closes_on": error.message}
+        else:
+            record_round_event(session=session, actor=user, action=AuditAction.ROUND_CHANGED,
+                               round_=round_,
+                               detail=round_changes(expected=expected, closes_on=closes_on))
     if errors:
         return _edit_page(request, round_, session, values, errors, status_code=422)
     return redirect(f"/rounds/{round_.id}")
@@ -203,8 +208,10 @@ def delete_page(request: Request, round_: LeadRound, session: SessionDep) -> HTM
 
 
 @router.post("/rounds/{round_id}/delete")
-def delete(round_: LeadRound, session: SessionDep) -> Response:
+def delete(round_: LeadRound, session: SessionDep, user: CurrentUser) -> Response:
+    gone = deleted_round(round_)
     delete_round(session=session, round_=round_)
+    record_round_event(session=session, actor=user, action=AuditAction.ROUND_DELETED, round_=gone)
     return redirect("/dashboard")
 
 

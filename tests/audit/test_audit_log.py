@@ -113,3 +113,38 @@ def test_nothing_a_respondent_does_is_logged(client, session):
 
     assert sent.status_code == 201 and page.status_code == 200
     assert session.exec(select(func.count()).select_from(AuditEvent)).one() == before == 0
+
+
+def test_changing_and_deleting_a_round_are_logged_through_api_and_pages(client, session):
+    organisation = make_organisation(session, programmes=("child_and_family",))
+    lead = make_employer(session, organisation=organisation, email="lead@changes.example.org")
+    token = client.post("/api/v1/auth/token",
+                        data={"username": lead.email, "password": PASSWORD}).json()
+    headers = {"Authorization": f"Bearer {token['access_token']}"}
+    first = client.post("/api/v1/rounds", headers=headers,
+                        json={"programme": "child_and_family", "year": "2026-27"}).json()["id"]
+    changed = client.patch(f"/api/v1/rounds/{first}", headers=headers,
+                           json={"expected": {"nqsw": 6, "line_manager": 3, "other": 0},
+                                 "closes_on": "2027-07-31"})
+    refused = client.patch(f"/api/v1/rounds/{first}", headers=headers,
+                           json={"closes_on": "2030-01-01"})
+    deleted = client.delete(f"/api/v1/rounds/{first}", headers=headers)
+
+    assert changed.status_code == 200 and deleted.status_code == 204
+    assert refused.status_code == 422
+    subject = f"child and family 2026-27 (round {first})"
+    logged = [event for event in events(session) if event[1] != "signed in"]
+    assert logged == [
+        (lead.email, "created a round", organisation.id, subject),
+        (lead.email, "changed a round", organisation.id,
+         f"{subject}: expected 6 nqsw, 3 line manager, 0 other; closing date 2027-07-31"),
+        (lead.email, "deleted a round", organisation.id, subject),
+    ]
+
+    sign_in(client, lead)
+    second = client.post("/api/v1/rounds", headers=headers,
+                         json={"programme": "child_and_family", "year": "2026-27"}).json()["id"]
+    page = post_form(client, f"/rounds/{second}/delete", {})
+    assert page.status_code in (200, 303)
+    assert events(session)[-1][1:] == ("deleted a round", organisation.id,
+                                       f"child and family 2026-27 (round {second})")
