@@ -14,6 +14,7 @@ nginx that:
 kept in each process's memory fail this check by design: it passes once they live in the database.
 """
 
+import secrets
 import shutil
 import subprocess
 import tempfile
@@ -124,7 +125,10 @@ def ceiling_trips_at(base: str, token: str, attempts: int) -> int | None:
 
 
 def check(instances: int = 2) -> dict:
-    settings = {"RATE_LIMITS": "on", "SIGN_IN_ATTEMPTS_PER_ACCOUNT": str(SIGN_IN_LIMIT),
+    # One SECRET_KEY for every instance, as in any real deployment: the limiter stores keyed
+    # hashes of its keys, so instances with different keys would count apart.
+    settings = {"SECRET_KEY": secrets.token_urlsafe(48),
+                "RATE_LIMITS": "on", "SIGN_IN_ATTEMPTS_PER_ACCOUNT": str(SIGN_IN_LIMIT),
                 "SIGN_IN_ATTEMPTS_PER_ADDRESS": str(SIGN_IN_LIMIT * 10),
                 "SUBMISSIONS_PER_LINK_PER_MINUTE": str(CEILING)}
     with throwaway_postgres("scaleout") as url:
