@@ -498,6 +498,7 @@ def read_the_national_results(page: Page, checks: PageChecks, server, round_: Ro
     with page.expect_download(timeout=DOWNLOAD_TIMEOUT_MS) as download:
         page.get_by_role("link", name="Download these results as a spreadsheet (CSV)").click()
     lines = download.value.path().read_text(encoding="utf-8-sig").splitlines()
-    assert dict(csv.reader(lines[:lines.index("")]))["Organisations qualifying"] == qualifying.strip()
+    header = dict(csv.reader(lines[:lines.index("")]))
+    assert header["Organisations qualifying"] == qualifying.strip()
     table = list(csv.DictReader(lines[lines.index("") + 1:]))
     assert {int(row["Statement"]): row["National average"] for row in table} == averages
