@@ -7,7 +7,7 @@ pages (error summary) refuse the same things in the same words.
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from app.accounts.emails import FORMAT as EMAIL_FORMAT
 from app.accounts.emails import MAX_EMAIL_LENGTH, EmailRefused, normalise_email
@@ -328,6 +328,15 @@ class OrganisationChanges(BaseModel):
     teaching_partnership: TeachingPartnership = Field(
         default=None, description="A key from GET /reference, or null for none")
     programmes: Programmes | None = None
+
+    @field_validator("name", "employer_type", "region", "programmes", mode="before")
+    @classmethod
+    def _not_null(cls, value):
+        # Left out means "unchanged"; an explicit null would blank a detail every organisation
+        # must have (only the Teaching Partnership may be none).
+        if value is None:
+            raise ValueError("cannot be null: leave it out to keep it as it is")
+        return value
 
     def applied_to(self, organisation) -> dict:
         """Every detail, as changed: the ones given here over the organisation's own."""

@@ -302,3 +302,20 @@ def test_a_round_is_only_for_a_programme_the_organisation_runs(client, session, 
                  json={"programmes": ["adults", "child_and_family"]})
     assert client.post("/api/v1/rounds", headers=api_headers(lead),
                        json={"programme": "adults", "year": "2025-26"}).status_code == 201
+
+
+@pytest.mark.parametrize("field", ["name", "employer_type", "region", "programmes"])
+def test_a_null_for_a_detail_every_organisation_needs_is_a_422_and_changes_nothing(
+        client, session, field):
+    organisation = make_organisation(session, programmes=("child_and_family",))
+    lead = make_employer(session, organisation=organisation)
+    before = {name: getattr(organisation, name)
+              for name in ("name", "employer_type", "region", "programmes")}
+
+    response = client.patch("/api/v1/organisation", headers=api_headers(lead),
+                            json={field: None})
+
+    assert response.status_code == 422 and "detail" in response.json()
+    session.expire_all()
+    assert {name: getattr(session.get(type(organisation), organisation.id), name)
+            for name in before} == before
