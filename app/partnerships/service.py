@@ -12,7 +12,7 @@ use the functions without a `session`, which open a short one of their own.
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from app.db import session_scope, utcnow
@@ -68,12 +68,24 @@ def clean_name(value: str) -> str:
     return value
 
 
+_NAME_TAKEN = "A Teaching Partnership with this name already exists"
+
+
 def _ensure_name_free(session: Session, name: str, other_than: int | None = None) -> None:
-    query = select(TeachingPartnership).where(
-        func.lower(TeachingPartnership.name) == name.lower())
-    found = session.exec(query).first()
-    if found is not None and found.id != other_than:
-        raise Conflict("A Teaching Partnership with this name already exists", field="name")
+    # Compared in Python: the list is short, and SQLite's lower() knows only ASCII letters.
+    if any(p.name.casefold() == name.casefold() and p.id != other_than
+           for p in list_partnerships(session=session)):
+        raise Conflict(_NAME_TAKEN, field="name")
+
+
+def _commit(session: Session, partnership: TeachingPartnership) -> TeachingPartnership:
+    try:
+        session.commit()
+    except IntegrityError as error:  # the same name or key stored at the same moment
+        session.rollback()
+        raise Conflict(_NAME_TAKEN, field="name") from error
+    session.refresh(partnership)
+    return partnership
 
 
 def _new_key(session: Session, name: str) -> str:
@@ -98,9 +110,7 @@ def add_partnership(*, session: Session, name: str) -> TeachingPartnership:
     _ensure_name_free(session, name)
     partnership = TeachingPartnership(key=_new_key(session, name), name=name)
     session.add(partnership)
-    session.commit()
-    session.refresh(partnership)
-    return partnership
+    return _commit(session, partnership)
 
 
 def change_partnership(*, session: Session, key: str, name: str | None = None,
@@ -113,9 +123,7 @@ def change_partnership(*, session: Session, key: str, name: str | None = None,
         partnership.name = name
     if retired is not None and retired != partnership.retired:
         partnership.retired_at = utcnow() if retired else None
-    session.commit()
-    session.refresh(partnership)
-    return partnership
+    return _commit(session, partnership)
 
 
 def seed_partnerships(*, session: Session, rows: Iterable[tuple[str, str]]) -> None:
