@@ -24,6 +24,7 @@ from app.national import admin_api as national_admin_api
 from app.national import admin_pages as national_admin_pages
 from app.national import api as national_api
 from app.national import pages as national_pages
+from app.national import partnerships_api, partnerships_pages
 from app.plans import api as plans_api
 from app.reports import api as reports_api
 from app.reports import pages as reports_pages
@@ -81,6 +82,7 @@ def create_app() -> FastAPI:
         survey_api,
         reports_api,
         national_admin_api,  # before national_api: /national/organisations is not a /{year}
+        partnerships_api,
         national_api,
         plans_api,
         evidence_api,
@@ -89,6 +91,7 @@ def create_app() -> FastAPI:
     for module in (accounts_pages, passwords_pages, organisation_pages, rounds_pages,
                    survey_pages, reports_pages,
                    national_admin_pages,  # before national_pages: not a /national/{year}.csv
+                   partnerships_pages,
                    national_pages, evidence_pages):
         app.include_router(module.router)
     app.include_router(core_router)

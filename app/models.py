@@ -5,6 +5,7 @@ from app.audit.models import AuditEvent
 from app.benchmarks.models import PublishedBenchmark
 from app.evidence.models import EvidenceRecord
 from app.lifecycle.models import Round
+from app.partnerships.models import TeachingPartnership
 from app.plans.models import ActionPlanItem
 from app.ratelimit import RateCount
 from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
@@ -40,5 +41,6 @@ __all__ = [
     "RoundSummary",
     "StatementSetRecord",
     "SurveyResponse",
+    "TeachingPartnership",
     "User",
 ]

@@ -97,6 +97,12 @@ def engine(database_url):
         for table in reversed(SQLModel.metadata.sorted_tables):
             session.exec(delete(table))
         session.commit()
+        # Reference data the migration seeds: put back for the next test.
+        from app.partnerships.service import seed_partnerships
+        from app.statements.reference import get_reference
+
+        seed_partnerships(session=session, rows=[
+            (item.key, item.label) for item in get_reference().teaching_partnerships])
 
 
 @pytest.fixture

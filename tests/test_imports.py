@@ -135,7 +135,8 @@ def test_no_package_under_app_imports_another_in_a_loop():
 # The order of README's layout: each imports only those before it.
 LAYERS = (
     "app", "app.vocabulary", "app.errors", "app.config", "app.db", "app.security",
-    "app.ratelimit", "app.email", "app.statements", "app.core", "app.audit", "app.accounts",
+    "app.ratelimit", "app.email", "app.partnerships", "app.statements", "app.core", "app.audit",
+    "app.accounts",
     "app.lifecycle", "app.survey", "app.benchmarks", "app.plans", "app.reports", "app.national",
     "app.rounds", "app.evidence", "app.timed", "app.models", "app.demo", "app.cli", "app.main",
 )

@@ -42,6 +42,7 @@ from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
 from app.errors import DomainError, TooManyAttempts
+from app.partnerships.service import partnership_labels
 from app.statements.reference import get_reference
 
 router = page_router(ShowsPageUser)
@@ -54,8 +55,9 @@ LinkToken = Annotated[str, Path(max_length=100)]
 def labels() -> dict[str, dict[str, str]]:
     """Reference list → key → label, for the pages that show an organisation's details."""
     reference = get_reference()
-    return {name: {item.key: item.label for item in getattr(reference, name)}
-            for name in ("employer_types", "regions", "teaching_partnerships", "programmes")}
+    return {**{name: {item.key: item.label for item in getattr(reference, name)}
+               for name in ("employer_types", "regions", "programmes")},
+            "teaching_partnerships": partnership_labels()}
 
 
 @router.get("/organisation", response_class=HTMLResponse)

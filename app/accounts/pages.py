@@ -25,6 +25,7 @@ from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
 from app.db import SessionDep
 from app.errors import DomainError
+from app.partnerships.service import list_partnerships
 from app.statements.reference import get_reference
 
 router = page_router(ShowsPageUser)
@@ -68,10 +69,12 @@ def _items(list_name: str) -> list[dict[str, str]]:
 def organisation_choices() -> dict[str, list[dict[str, str]]]:
     """The choices of the organisation's fields (accounts/_organisation_fields.html)."""
     partnerships = [{"value": NO_PARTNERSHIP, "text": "Not in a Teaching Partnership"}]
+    partnerships += [{"value": p.key, "text": p.name}
+                     for p in list_partnerships(include_retired=False)]
     return {
         "employer_types": _items("employer_types"),
         "regions": _items("regions"),
-        "teaching_partnerships": partnerships + _items("teaching_partnerships"),
+        "teaching_partnerships": partnerships,
         "programmes": _items("programmes"),
     }
 

@@ -14,6 +14,7 @@ from app.accounts.emails import MAX_EMAIL_LENGTH, EmailRefused, normalise_email
 from app.accounts.service import MIN_PASSWORD_LENGTH
 from app.core.forms import Stripped
 from app.core.forms import problem as _problem
+from app.partnerships.service import active_keys
 from app.statements.reference import get_reference
 
 MAX_PASSWORD_LENGTH = 256
@@ -54,7 +55,7 @@ def _reference_key(list_name: str, message: str):
 def _teaching_partnership(value: str | None) -> str | None:
     if value in (None, "", NO_PARTNERSHIP):
         return None
-    if value not in get_reference().keys("teaching_partnerships"):
+    if value not in active_keys():  # a retired partnership can no longer be chosen
         raise _problem("Select a Teaching Partnership, or ‘Not in a Teaching Partnership’")
     return value
 

@@ -27,6 +27,10 @@ class AuditAction(StrEnum):
     ROUND_DELETED = "deleted a round"
     ROUND_CHANGED = "changed a round"
     CODES_ISSUED = "issued single-use codes"
+    PARTNERSHIP_ADDED = "added a Teaching Partnership"
+    PARTNERSHIP_RENAMED = "renamed a Teaching Partnership"
+    PARTNERSHIP_RETIRED = "retired a Teaching Partnership"
+    PARTNERSHIP_RESTORED = "brought back a Teaching Partnership"
 
 
 class AuditEvent(SQLModel, table=True):

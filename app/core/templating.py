@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from app.config import ROOT, get_settings
+from app.partnerships.service import label_of, partnership_labels
 from app.statements.reference import get_reference
 from app.vocabulary import ABBREVIATIONS, counted, noun, plural
 
@@ -101,6 +102,8 @@ def signed(value) -> str:
 
 def label(key: str | None, list_name: str) -> str:
     """A reference key as people read it: `{{ round.programme | label("programmes") }}`."""
+    if list_name == "teaching_partnerships":
+        return label_of(partnership_labels(), key)
     return get_reference().label(list_name, key)
 
 

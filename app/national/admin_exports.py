@@ -5,6 +5,7 @@ import csv
 import io
 
 from app.national.admin import OrganisationLine
+from app.partnerships.service import label_of, partnership_labels
 from app.statements.reference import get_reference
 
 HEADINGS = (
@@ -25,6 +26,7 @@ def completion_csv(lines: list[OrganisationLine], *, year: str) -> str:
     """One row per round of the year, and one for each organisation without a round that
     year (round status "no round"), in the order of the list."""
     reference = get_reference()
+    partnerships = partnership_labels()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADINGS)
@@ -33,7 +35,7 @@ def completion_csv(lines: list[OrganisationLine], *, year: str) -> str:
         about = [
             cell(organisation.name), organisation.id,
             reference.label("regions", organisation.region),
-            reference.label("teaching_partnerships", organisation.teaching_partnership),
+            label_of(partnerships, organisation.teaching_partnership),
             reference.label("employer_types", organisation.employer_type),
             organisation.status,
         ]

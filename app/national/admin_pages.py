@@ -36,6 +36,7 @@ from app.national.admin import (
 from app.national.admin_exports import completion_csv
 from app.national.admin_schemas import NationalUserPublic, OrganisationsQuery
 from app.national.service import list_years
+from app.partnerships.service import list_partnerships
 from app.statements.reference import get_reference
 
 router = page_router(ShowsPageUser)
@@ -94,7 +95,8 @@ def organisations_page(request: Request, _user: NationalUser, session: SessionDe
         "year": [{"value": y, "text": y, "selected": y == query.year} for y in years],
         "region": _choices("region", _reference_items("regions"), query.region),
         "teaching_partnership": _choices("teaching_partnership",
-                                         _reference_items("teaching_partnerships"),
+                                         [(p.key, f"{p.name} (retired)" if p.retired else p.name)
+                                          for p in list_partnerships(session=session)],
                                          query.teaching_partnership),
         "employer_type": _choices("employer_type", _reference_items("employer_types"),
                                   query.employer_type),

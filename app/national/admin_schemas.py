@@ -9,6 +9,7 @@ from app.core.forms import problem
 from app.errors import Invalid
 from app.lifecycle.years import is_academic_year
 from app.national.admin import ROUND_STATUS_FILTERS, OrganisationFilters, OrganisationLine
+from app.partnerships.service import all_keys
 from app.statements.reference import get_reference
 from app.vocabulary import OrganisationStatus
 
@@ -52,7 +53,7 @@ class OrganisationsQuery(BaseModel):
     year: Annotated[str, BeforeValidator(_year)]
     region: Annotated[str | None, _one_of("region", _reference("regions"))] = None
     teaching_partnership: Annotated[
-        str | None, _one_of("teaching_partnership", _reference("teaching_partnerships"))] = None
+        str | None, _one_of("teaching_partnership", lambda: all_keys())] = None
     employer_type: Annotated[
         str | None, _one_of("employer_type", _reference("employer_types"))] = None
     status: Annotated[str | None, _one_of("status", tuple(OrganisationStatus))] = None

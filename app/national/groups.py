@@ -16,6 +16,7 @@ from app.benchmarks.service import Shown
 from app.config import Settings
 from app.national.query import NationalQuery
 from app.national.schemas import Group, StatementFigures
+from app.partnerships.service import partnership_labels
 from app.reports import aggregation as agg
 from app.reports.queries import (
     CohortRound,
@@ -34,6 +35,13 @@ REFERENCE_LISTS = {
     GroupBy.EMPLOYER_TYPE: "employer_types",
     GroupBy.RESPONDENT_TYPE: "respondent_types",
 }
+
+
+def _labels(list_name: str) -> dict[str, str]:
+    """Key → label of a breakdown's list, in its order (partnerships from the database)."""
+    if list_name == "teaching_partnerships":
+        return partnership_labels()
+    return {item.key: item.label for item in getattr(get_reference(), list_name)}
 
 # A group's organisations, and the organisation averages published for each statement.
 Members = tuple[int, dict[int, list[Fraction]]]
@@ -73,7 +81,7 @@ def breakdown(
                                                  settings=settings), 0
     else:
         grouped, ungrouped = _by_organisation(query.group_by, cohort)
-    reference_list = REFERENCE_LISTS[query.group_by]
+    labels = _labels(REFERENCE_LISTS[query.group_by])
     minimum = settings.minimum_organisations
     groups = {}
     by_organisation = published is not None and query.group_by != GroupBy.RESPONDENT_TYPE
@@ -87,7 +95,7 @@ def breakdown(
                                                      figures.get(s.number))
                           for s in statement_set.statements] if shown else []
         groups[key] = Group(
-            label=get_reference().label(reference_list, key),
+            label=labels.get(key, key),
             organisations=organisations,
             suppressed=None if shown else NOT_ENOUGH_ORGANISATIONS,
             statements=statements,
@@ -105,7 +113,7 @@ def _by_organisation(group_by: GroupBy, cohort: list[CohortRound]) -> tuple[dict
             ungrouped += 1
         else:
             members[key].append(cohort_round)
-    order = get_reference().keys(REFERENCE_LISTS[group_by])
+    order = list(_labels(REFERENCE_LISTS[group_by]))
     keys = [k for k in order if k in members] + sorted(set(members) - set(order))
     return {key: (len(members[key]), values_by_statement(members[key])) for key in keys}, ungrouped
 

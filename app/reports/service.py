@@ -12,6 +12,7 @@ from app.benchmarks.service import Scope, Shown, Withheld, publish_benchmarks
 from app.config import get_settings
 from app.errors import Conflict
 from app.lifecycle.models import Round
+from app.partnerships.service import label_of, partnership_labels
 from app.plans.service import get_action_plan
 from app.reports import aggregation as agg
 from app.reports import criteria
@@ -199,7 +200,7 @@ def _round_summary(round_: Round, organisation: Organisation,
             region=region,
             region_label=reference.label("regions", region),
             teaching_partnership=partnership,
-            teaching_partnership_label=reference.label("teaching_partnerships", partnership),
+            teaching_partnership_label=label_of(partnership_labels(), partnership),
             employer_type=employer_type,
             employer_type_label=reference.label("employer_types", employer_type),
         ),

@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, HTTPException
 
+from app.partnerships.service import list_partnerships
 from app.statements.loader import get_statement_sets
 from app.statements.reference import get_reference
 from app.statements.schemas import ReferencePublic, StatementSetPublic, StatementSetSummary
@@ -11,8 +12,10 @@ router = APIRouter(tags=["reference"])
 
 @router.get("/reference", response_model=ReferencePublic)
 def read_reference() -> dict:
-    """Regions, Teaching Partnerships, employer types, programmes and respondent types."""
-    return get_reference().public()
+    """Regions, Teaching Partnerships (the ones that can be chosen now: not retired), employer
+    types, programmes and respondent types."""
+    return {**get_reference().public(), "teaching_partnerships": [
+        {"key": p.key, "label": p.name} for p in list_partnerships(include_retired=False)]}
 
 
 @router.get("/statement-sets", response_model=list[StatementSetSummary])

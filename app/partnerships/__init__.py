@@ -1,0 +1,1 @@
+"""Teaching Partnerships: kept in the database and managed by the national team (issue 14)."""
