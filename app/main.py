@@ -91,6 +91,7 @@ def create_app() -> FastAPI:
                    national_admin_pages,  # before national_pages: not a /national/{year}.csv
                    national_pages, evidence_pages):
         app.include_router(module.router)
+    app.include_router(survey_pages.short_router)
     app.include_router(core_router)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")
     return app
