@@ -72,10 +72,9 @@ def test_any_spelling_of_a_short_code_finds_its_link_and_nothing_else_does(
     kind = data.draw(st.sampled_from(sorted(codes)))
     code = codes[kind]
     # The oracle: the code as stored, each character in either case, separators anywhere.
-    typed = "".join(
-        data.draw(st.sampled_from(["", "-", " ", "  "])) + data.draw(st.sampled_from([c, c.lower()]))
-        for c in code
-    ) + data.draw(st.sampled_from(["", "-", " "]))
+    separators = st.sampled_from(["", "-", " ", "  "])
+    typed = "".join(data.draw(separators) + data.draw(st.sampled_from([c, c.lower()]))
+                    for c in code) + data.draw(separators)
     assert follow_short_link(session=session, short=typed, address="prop") == made.links[kind]
 
     # Changing any one character to another of the alphabet is (all but surely) no link.
