@@ -7,6 +7,8 @@ from sqlmodel import Session
 from app.cli import _alembic_config
 from app.config import get_settings
 from app.lifecycle.models import Round
+from app.statements.loader import get_statement_sets
+from app.statements.service import record_set_use
 from app.survey.links import SHORT_CODE_LENGTH
 from app.survey.models import RoundLink
 from app.survey.service import follow_short_link
@@ -31,6 +33,8 @@ def test_the_upgrade_gives_every_existing_link_a_distinct_short_code_that_works(
         with Session(engine) as session:
             organisation = make_organisation(session, name="Old Council",
                                              programmes=("child_and_family",))
+            record_set_use(session=session,
+                           statement_set=get_statement_sets()["child-and-family-2019"])
             for round_id, year in ((1, "2024-25"), (2, "2025-26")):
                 session.execute(insert(Round.__table__).values(
                     id=round_id, organisation_id=organisation.id, programme="child_and_family",
