@@ -108,6 +108,7 @@ def test_unknown_short_links_are_limited_per_address_and_then_nothing_is_looked_
     refused = client.get("/s/ZZZZZ-ZZZ77")
     assert refused.status_code == 429
     assert 0 < int(refused.headers["retry-after"]) <= 3600
+    assert "Too many links that do not exist" in assert_good_page(refused).get_text()
     # Past the limit a real short link is refused alike: a refusal tells nothing.
     assert client.get(f"/s/{code}", follow_redirects=False).status_code == 429
     # Another address is not held back.
@@ -125,3 +126,7 @@ def test_the_round_page_shows_each_links_short_link(client, session, made):
         shown = soup.select_one(f"#short-link-{kind}").get_text(strip=True)
         assert shown == f"http://testserver/s/{code[:5]}-{code[5:]}"
         assert re.fullmatch(r"http://testserver/s/[A-Z0-9]{5}-[A-Z0-9]{5}", shown)
+
+
+def test_a_short_link_with_a_control_character_is_refused_before_any_lookup(client, made):
+    assert client.get("/s/ABCDE%00FGHJK").status_code == 422
