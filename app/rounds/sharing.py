@@ -42,6 +42,7 @@ class ShareTexts:
     label: str
     audience: str
     url: str
+    short_url: str  # to type from a poster or a slide
     invitation: list[str]  # paragraphs
     reminder: list[str]
 
@@ -57,6 +58,7 @@ def share_texts(overview: RoundOverview) -> list[ShareTexts]:
         url = overview.links[kind]
         texts.append(ShareTexts(
             respondent_type=kind, label=labels[kind], audience=AUDIENCE[kind], url=url,
+            short_url=overview.short_links[kind],
             invitation=[
                 f"{organisation} is evaluating its Assessed and Supported Year in Employment "
                 f"(ASYE) programme, and we would like to hear from {AUDIENCE[kind]}.",

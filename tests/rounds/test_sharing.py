@@ -49,6 +49,15 @@ def test_the_share_page_has_each_types_texts_with_its_own_link_and_the_closing_d
     assert "practice educators" in soup.select_one("#who-is-other").find_next("p").get_text()
 
 
+def test_the_share_page_shows_each_types_own_short_link(client, session, made):
+    soup = assert_good_page(client.get(f"/rounds/{made.round.id}/share"))
+
+    for kind, short_code in session.exec(select(RoundLink.respondent_type, RoundLink.short_code)
+                                         .where(RoundLink.round_id == made.round.id)):
+        shown = soup.select_one(f"#short-link-{kind}").get_text(strip=True)
+        assert shown == f"http://testserver/s/{short_code[:5]}-{short_code[5:]}"
+
+
 def test_a_poster_per_type_is_one_a4_page_with_the_short_link_and_closing_date(
     client, session, made
 ):
