@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     # Refused submissions (bad ratings) count per address, not against the link.
     refused_submissions_per_address_per_minute: int = Field(default=120, ge=1)
     registrations_per_address_per_hour: int = Field(default=10, ge=1)
+    # Short links (/s/…) typed that match no link, per address: past it, every short link from
+    # there is refused until the hour is up, so they cannot be enumerated (app.survey.links).
+    unknown_short_links_per_address_per_hour: int = Field(default=100, ge=1)
 
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (comma-separated addresses
     # or networks, "*" for any); empty: none, so a client can never choose its own address.

@@ -94,6 +94,7 @@ def create_app() -> FastAPI:
                    partnerships_pages,
                    national_pages, evidence_pages):
         app.include_router(module.router)
+    app.include_router(survey_pages.short_router)
     app.include_router(core_router)
     app.mount("/assets", StaticFiles(directory=settings.assets_dir, check_dir=False), name="assets")
     return app

@@ -28,7 +28,7 @@ from app.statements.loader import StatementSet, get_statement_sets, latest_set_f
 from app.statements.reference import get_reference
 from app.statements.service import record_set_use
 from app.survey.codes import code_counts, forget_codes
-from app.survey.links import add_links, links_for_rounds
+from app.survey.links import add_links, links_for_rounds, short_links_for_rounds
 from app.survey.service import count_responses, forget_submission_keys, rewrite_responses
 from app.vocabulary import RoundStatus
 
@@ -47,6 +47,7 @@ class RoundOverview:
     counts: dict[str, int]
     minimum: criteria.MinimumCriteria
     codes: dict[str, dict[str, int]] = field(default_factory=dict)
+    short_links: dict[str, str] = field(default_factory=dict)  # to type from a poster
 
     @property
     def response_rates(self) -> dict[str, float | None]:
@@ -232,12 +233,14 @@ def _overviews(session: Session, rows: Iterable[tuple[Round, Organisation]], *,
     ids = [round_.id for round_, _ in rows]
     counts = count_responses(session=session, round_ids=ids)
     links = links_for_rounds(session=session, round_ids=ids)
+    short_links = short_links_for_rounds(session=session, round_ids=ids)
     return [
         RoundOverview(
             round=round_, organisation=organisation, links=links.get(round_.id, {}),
             counts=counts[round_.id],
             minimum=criteria.check(status=round_.status, counts=counts[round_.id]),
             codes=code_counts(session=session, round_id=round_.id) if with_codes else {},
+            short_links=short_links.get(round_.id, {}),
         )
         for round_, organisation in rows
     ]

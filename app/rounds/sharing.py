@@ -1,5 +1,5 @@
 """Sharing an open round: suggested invitation and reminder texts per respondent type, an A4
-poster per type (QR code, link, closing date) and printable slips of single-use codes.
+poster per type (QR code, short link, closing date) and printable slips of single-use codes.
 
 The texts are plain, to paste into an email or a Teams message; they name the closing date and
 carry the type's own link. Nothing here stores anything.
@@ -42,6 +42,7 @@ class ShareTexts:
     label: str
     audience: str
     url: str
+    short_url: str  # to type from a poster or a slide
     invitation: list[str]  # paragraphs
     reminder: list[str]
 
@@ -57,6 +58,7 @@ def share_texts(overview: RoundOverview) -> list[ShareTexts]:
         url = overview.links[kind]
         texts.append(ShareTexts(
             respondent_type=kind, label=labels[kind], audience=AUDIENCE[kind], url=url,
+            short_url=overview.short_links[kind],
             invitation=[
                 f"{organisation} is evaluating its Assessed and Supported Year in Employment "
                 f"(ASYE) programme, and we would like to hear from {AUDIENCE[kind]}.",
@@ -76,13 +78,17 @@ def share_texts(overview: RoundOverview) -> list[ShareTexts]:
 
 
 def poster_pdf(overview: RoundOverview, respondent_type: str) -> Response:
-    """An A4 poster for one respondent type: who it is for, the QR code, link, closing date."""
+    """An A4 poster for one respondent type: who it is for, the QR code, short link, closing date.
+
+    The QR code holds the short link too: fewer characters make a coarser code, which scans
+    from further away and off a worn print.
+    """
     label = get_reference().label("respondent_types", respondent_type)
-    url = overview.links[respondent_type]
+    short_url = overview.short_links[respondent_type]
     html = templates.get_template("rounds/poster.html").render(
-        overview=overview, label=label, audience=AUDIENCE[respondent_type], url=url,
+        overview=overview, label=label, audience=AUDIENCE[respondent_type], short_url=short_url,
         closes_on=overview.round.closes_on, long_date=long_date,
-        qr=qr_svg(url, label=f"QR code of the {label} link"))
+        qr=qr_svg(short_url, label=f"QR code of the {label} link"))
     round_ = overview.round
     name = f"asye360-poster-{respondent_type}-{round_.programme}-{round_.year}.pdf"
     return Response(render_in_pool(html), media_type="application/pdf",

@@ -36,10 +36,11 @@ def round_view(overview: RoundOverview, **more: Any) -> dict[str, Any]:
 
 
 def link_cards(overview: RoundOverview) -> list[dict[str, Any]]:
-    """Each anonymous type's link, labelled, with its QR code."""
+    """Each anonymous type's link, labelled, with its short form and its QR code."""
     labels = {i.key: i.label for i in get_reference().respondent_types}
     return [
         {"type": t, "label": labels[t], "url": overview.links[t],
+         "short_url": overview.short_links.get(t),
          "qr": qr_svg(overview.links[t], label=f"QR code of the {labels[t]} link")}
         for t in ANONYMOUS_TYPES if t in overview.links
     ]

@@ -12,7 +12,11 @@ from sqlmodel import Field, SQLModel
 
 
 class RoundLink(SQLModel, table=True):
-    """One anonymous link per round and respondent type; the token is the secret."""
+    """One anonymous link per round and respondent type; the token is the secret.
+
+    `short_code` is the same link in a form a person can type from a poster (`/s/{short}`,
+    app.survey.links): stored without its hyphen, in capitals.
+    """
 
     __tablename__ = "round_link"
     __table_args__ = (sa.UniqueConstraint("round_id", "respondent_type"),)
@@ -21,6 +25,7 @@ class RoundLink(SQLModel, table=True):
     round_id: int = Field(foreign_key="evaluation_round.id", ondelete="CASCADE")
     respondent_type: str = Field(max_length=20)
     token: str = Field(max_length=64, unique=True)
+    short_code: str = Field(max_length=16, unique=True)
 
 
 def new_response_id() -> str:

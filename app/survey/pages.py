@@ -30,12 +30,14 @@ from app.survey.service import (
     ensure_answerable,
     find_survey,
     find_survey_by_code,
+    follow_short_link,
 )
 from app.survey.submit import submit_found
 
 CODE = "code"  # /survey/code/…: link tokens are 32 characters, so never this word
 
 router = page_router(prefix="/survey")
+short_router = page_router()  # /s/{short}: the short links printed on posters
 
 
 def _journey(request: Request, session: Session, token: str, *,
@@ -64,6 +66,13 @@ def closing_notice(survey: Survey) -> str | None:
         return None
     return f"This evaluation closes on {long_date(survey.closes_on)}."
 
+
+
+@short_router.get("/s/{short}")
+def follow_short(short: str, request: Request, session: AutocommitSessionDep) -> Response:
+    """A short link (any case, hyphens and spaces ignored) leads to its survey's start page."""
+    token = follow_short_link(session=session, short=short, address=client_address(request))
+    return redirect(f"/survey/{token}")
 
 
 # Declared before /{token} so that "code" is never taken for a link token.

@@ -34,6 +34,7 @@ from app.lifecycle.service import (
 from app.security import keyed_hash
 from app.statements.loader import StatementSet, get_statement_sets
 from app.survey.codes import CODE_LENGTH, CodeAlreadyUsed, hash_code, normalise_code, use_code
+from app.survey.links import SHORT_CODE_LENGTH
 from app.survey.models import (
     IdempotencyRecord,
     InvitationCode,
@@ -136,6 +137,43 @@ def find_survey(*, session: Session, token: str) -> Survey:
     if row is None:
         raise SurveyNotFound
     return _survey_from(row, secret=token)
+
+
+_SHORT_LINK_WINDOW_SECONDS = 60 * 60
+
+
+def follow_short_link(*, session: Session, short: str, address: str) -> str:
+    """The token of the link with this short code, as typed (any case, with or without hyphens
+    and spaces); SurveyNotFound for none.
+
+    Short codes are short enough to guess at scale, so unknown ones count against `address`:
+    past UNKNOWN_SHORT_LINKS_PER_ADDRESS_PER_HOUR every short link from there is refused
+    (TooManyAttempts), found or not, before anything is looked up, so a refusal tells nothing.
+    Only misses count: a whole organisation typing the poster's link from one address never
+    meets the limit.
+    """
+    key = f"short-link-misses:{address}"
+    limit = get_settings().unknown_short_links_per_address_per_hour
+    if get_settings().rate_limits_on:
+        counted = ratelimit.peek(key, window_seconds=_SHORT_LINK_WINDOW_SECONDS)
+        if counted.count >= limit:
+            _too_many_short_links(counted)
+    normalised = normalise_code(short)
+    token = None
+    if len(normalised) == SHORT_CODE_LENGTH:
+        token = session.exec(
+            select(RoundLink.token).where(RoundLink.short_code == normalised)
+        ).first()
+    if token is None:
+        if refused := ratelimit.hit(key, limit=limit, window_seconds=_SHORT_LINK_WINDOW_SECONDS):
+            _too_many_short_links(refused)
+        raise SurveyNotFound
+    return token
+
+
+def _too_many_short_links(counted: ratelimit.Count) -> None:
+    _too_many("Too many links that do not exist have been tried from your network in the "
+              "last hour.", counted.retry_after(_SHORT_LINK_WINDOW_SECONDS))
 
 
 def find_survey_by_code(*, session: Session, code: str) -> Survey:

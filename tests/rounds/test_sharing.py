@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from app.lifecycle.models import Round
 from app.survey.codes import hash_code
-from app.survey.models import InvitationCode
+from app.survey.models import InvitationCode, RoundLink
 from tests.builders import make_employer, make_survey_round, post_form, sign_in
 from tests.html import assert_good_page
 
@@ -49,12 +49,30 @@ def test_the_share_page_has_each_types_texts_with_its_own_link_and_the_closing_d
     assert "practice educators" in soup.select_one("#who-is-other").find_next("p").get_text()
 
 
-def test_a_poster_per_type_is_one_a4_page_with_the_link_and_closing_date(client, session, made):
+def test_the_share_page_shows_each_types_own_short_link(client, session, made):
+    soup = assert_good_page(client.get(f"/rounds/{made.round.id}/share"))
+
+    for kind, short_code in session.exec(select(RoundLink.respondent_type, RoundLink.short_code)
+                                         .where(RoundLink.round_id == made.round.id)):
+        shown = soup.select_one(f"#short-link-{kind}").get_text(strip=True)
+        assert shown == f"http://testserver/s/{short_code[:5]}-{short_code[5:]}"
+
+
+def test_a_poster_per_type_is_one_a4_page_with_the_short_link_and_closing_date(
+    client, session, made
+):
     pages, text = pdf_text(client.get(f"/rounds/{made.round.id}/poster.pdf?type=line_manager"))
 
     assert pages == 1
     flat = text.replace("\n", "")
-    assert f"/survey/{made.links['line_manager']}" in flat
+    short_code = session.exec(select(RoundLink.short_code).where(
+        RoundLink.round_id == made.round.id, RoundLink.respondent_type == "line_manager")).one()
+    short_url = f"http://testserver/s/{short_code[:5]}-{short_code[5:]}"
+    assert short_url in flat
+    # The one on the poster is the one a person types: it leads to the line managers' survey.
+    typed = short_url.removeprefix("http://testserver").lower()
+    assert client.get(typed, follow_redirects=False).headers["location"] == \
+        f"/survey/{made.links['line_manager']}"
     assert f"Closes on {closing_words(session, made)}" in text
     assert "line managers" in text
     assert client.get(f"/rounds/{made.round.id}/poster.pdf?type=self_assessment"
