@@ -4,7 +4,7 @@ Existing links get one here, drawn as new links draw theirs (app.survey.links), 
 has one and the column can be required and unique.
 
 Revision ID: c4d8e2a6f913
-Revises: b7e2d4f8a613
+Revises: c4d1a7e9b2f0
 Create Date: 2026-11-30 00:00:00
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = 'c4d8e2a6f913'
-down_revision: str | None = 'b7e2d4f8a613'
+down_revision: str | None = 'c4d1a7e9b2f0'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
