@@ -27,7 +27,8 @@ router = APIRouter()
 def _preview(request: Request, session, round_: Round) -> tuple[Survey, Journey]:
     organisation = session.get(Organisation, round_.organisation_id)
     statement_set = get_statement_sets()[round_.statement_set]
-    survey = Survey(round_id=round_.id, status=round_.status, organisation_name=organisation.name,
+    survey = Survey(round_id=round_.id, status=round_.status, organisation_id=organisation.id,
+                    organisation_name=organisation.name,
                     programme=round_.programme, year=round_.year,
                     respondent_type=RespondentType.NQSW, statement_set=statement_set,
                     secret="", closes_on=round_.closes_on)
