@@ -123,7 +123,7 @@ def bench_journeys(server_url: str, url: str, round_id: int, links: list[str], s
     pages = ", ".join(f"{page} {ms}" for page, ms in result["p99_ms"].items())
     ratio = result["per_second"] / LIMESURVEY_JOURNEYS_PER_SECOND
     return Ratio(
-        name="5. whole respondent journeys through the pages (12 requests each), concurrency 50",
+        name="5. whole respondent journeys through the pages (16 requests each), concurrency 50",
         measured=f"{result['per_second']:,.1f} journeys/s ({result['completed']:,} completed, "
                  f"each stored once); p99 ms per page: {pages}",
         baseline=f"LimeSurvey 6.14: about {LIMESURVEY_JOURNEYS_PER_SECOND:.0f} journeys/s "
