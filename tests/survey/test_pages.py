@@ -271,6 +271,10 @@ def test_back_after_sending_says_the_answers_were_already_sent(client, session):
     again = soup.select_one("main a")["href"]
     assert again == f"{base}/theme/4?again=true"
     assert page(client.get(again)).select("input[type=radio]")
+    # A later part of a theme offers to answer again from that same part.
+    client.cookies.delete(DRAFT_COOKIE)
+    soup = page(client.get(f"{base}/theme/1/part/2"), title="You have already sent your answers")
+    assert soup.select_one("main a")["href"] == f"{base}/theme/1/part/2?again=true"
     assert count_stored(session).responses == 1
 
 
