@@ -154,12 +154,12 @@ def is_last_page(page: Page) -> bool:
     return found.group(1) == found.group(2)
 
 
-def wait_for_next_page(page: Page, last: bool) -> None:
-    """After Continue: check answers after the last page, otherwise another theme page."""
+def wait_for_next_page(page: Page, last: bool, before: str) -> None:
+    """After Continue on the page at `before` (read before the click, which may navigate at
+    once): check answers after the last page, otherwise another theme page."""
     if last:
         page.wait_for_url(re.compile(r".*/check$"))
     else:
-        before = page.url
         page.wait_for_url(lambda url: url != before
                           and re.search(r"/theme/\d+(/part/\d+)?$", url) is not None)
 
@@ -191,13 +191,13 @@ def answer_themes_with_pointer(
 ) -> None:
     """From the first theme page to check answers: rate each statement, Continue."""
     while True:
-        last = is_last_page(page)
+        last, before = is_last_page(page), page.url
         checks.check(page, **check_options)
         for statement in statements_on_page(page):
             value = "dont_know" if ratings[statement] is None else str(ratings[statement])
             page.locator(f'input[name="statement-{statement}"][value="{value}"]').check()
         page.get_by_role("button", name="Continue").click()
-        wait_for_next_page(page, last)
+        wait_for_next_page(page, last, before)
         if last:
             return
 
@@ -241,7 +241,7 @@ def respond_with_keyboard(page: Page, checks: PageChecks, link: str) -> Ratings:
 
     given: Ratings = {}
     while True:
-        last = is_last_page(page)
+        last, before = is_last_page(page), page.url
         checks.check(page)
         statements = set(statements_on_page(page))
         while True:
@@ -260,7 +260,7 @@ def respond_with_keyboard(page: Page, checks: PageChecks, link: str) -> Ratings:
             given[int(current["name"].removeprefix("statement-"))] = int(current["value"])
         assert statements <= set(given), f"Tab skipped statements {statements - set(given)}"
         page.keyboard.press("Enter")
-        wait_for_next_page(page, last)
+        wait_for_next_page(page, last, before)
         if last:
             break
 
