@@ -6,11 +6,13 @@ let Change links from check answers come back to the statement's part (`?return=
 on check answers; only their addresses, wording and what "send" does differ. A router builds a
 `Journey` and hands it each request in a line or two:
 
-    journey.show_theme(request, number, return_to, part)  GET  {base}/theme/{number}[/part/{p}]
-    journey.save_theme(request, number, form, return_to, part)   POST (the same)
-    journey.check_answers(request)                        GET  {base}/check
-    journey.unanswered()                                  before sending: back to a gap, or None
-    journey.finish(url)                                   after sending: go on, draft dropped
+    journey.show_theme(request, number, return_to, part)        GET  a theme page (below)
+    journey.save_theme(request, number, form, return_to, part)  POST the same
+    journey.check_answers(request)                              GET  {base}/check
+    journey.unanswered()                        before sending: back to a gap, or None
+    journey.finish(url)                         after sending: go on, draft dropped
+
+A theme page is `{base}/theme/{number}` (its first part) and `{base}/theme/{number}/part/{part}`.
 """
 
 from collections.abc import Mapping
