@@ -1,7 +1,8 @@
 """Benchmark 5: whole respondent journeys through the pages, not only the JSON API.
 
 Each of 50 clients runs journeys one after another, as a browser would: the start page, each
-theme page shown and then posted (every statement answered, some "I do not know"), "check your
+theme page (each part of a long theme, following "Continue") shown and then posted (every
+statement answered, some "I do not know"), "check your
 answers" shown and sent, and the "done" page, with the service's own cookies (the encrypted
 draft, CSRF) and the CSRF token read from each form. A journey counts when its send is answered
 with the redirect to "done"; afterwards the database must hold exactly one response per
@@ -24,7 +25,7 @@ from bench.measure import Ratio, Sizes, scalar
 
 LIMESURVEY_JOURNEYS_PER_SECOND = 2.0
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-THEMES = (range(1, 20), range(20, 25), range(25, 27), range(27, 33))  # statements per theme
+STATEMENTS = range(1, 33)
 
 
 class JourneyFailed(Exception):
@@ -35,23 +36,29 @@ async def _journey(client: aiohttp.ClientSession, token: str, rng: random.Random
                    latencies: dict[str, list[float]]) -> None:
     base = f"/survey/{token}"
 
-    async def request(page: str, method: str, path: str, **kwargs) -> str:
+    async def request(page: str, method: str, path: str, **kwargs) -> tuple[str, str]:
+        """The body and (after a redirect) where it goes."""
         started = time.perf_counter()
         async with client.request(method, path, allow_redirects=False, **kwargs) as response:
             body = await response.text()
             latencies[page].append(time.perf_counter() - started)
             if response.status not in (200, 303):
                 raise JourneyFailed(f"{method} {path}: {response.status} {body[:200]}")
-            return body
+            return body, response.headers.get("location", "")
 
     await request("start", "GET", base)
-    for number, statements in enumerate(THEMES, start=1):
-        page = await request("theme (show)", "GET", f"{base}/theme/{number}")
-        form = {f"statement-{n}": "dont_know" if rng.random() < 0.05 else str(rng.randint(1, 5))
-                for n in statements}
-        await request("theme (post)", "POST", f"{base}/theme/{number}",
-                      data={"csrf_token": _csrf(page), **form})
-    check = await request("check answers", "GET", f"{base}/check")
+    # Every statement's answer on every page: each page reads only its own statements, and
+    # "Continue" says which page is next (a theme's parts, then the next theme, then check).
+    form = {f"statement-{n}": "dont_know" if rng.random() < 0.05 else str(rng.randint(1, 5))
+            for n in STATEMENTS}
+    url = f"{base}/theme/1"
+    while url != f"{base}/check":
+        page, _ = await request("theme (show)", "GET", url)
+        _, url = await request("theme (post)", "POST", url,
+                               data={"csrf_token": _csrf(page), **form})
+        if not url.startswith(f"{base}/"):
+            raise JourneyFailed(f"a theme page went to {url!r}")
+    check, _ = await request("check answers", "GET", f"{base}/check")
     await request("send", "POST", f"{base}/check", data={"csrf_token": _csrf(check)})
     await request("done", "GET", f"{base}/done")
 
@@ -116,7 +123,7 @@ def bench_journeys(server_url: str, url: str, round_id: int, links: list[str], s
     pages = ", ".join(f"{page} {ms}" for page, ms in result["p99_ms"].items())
     ratio = result["per_second"] / LIMESURVEY_JOURNEYS_PER_SECOND
     return Ratio(
-        name="5. whole respondent journeys through the pages (12 requests each), concurrency 50",
+        name="5. whole respondent journeys through the pages (16 requests each), concurrency 50",
         measured=f"{result['per_second']:,.1f} journeys/s ({result['completed']:,} completed, "
                  f"each stored once); p99 ms per page: {pages}",
         baseline=f"LimeSurvey 6.14: about {LIMESURVEY_JOURNEYS_PER_SECOND:.0f} journeys/s "

@@ -52,15 +52,19 @@ def start(request: Request, round_: EmployerRound, session: SessionDep) -> HTMLR
 
 
 @router.get("/rounds/{round_id}/preview/theme/{number}", response_class=HTMLResponse)
+@router.get("/rounds/{round_id}/preview/theme/{number}/part/{part}",
+            response_class=HTMLResponse)
 def show_theme(request: Request, round_: EmployerRound, session: SessionDep, number: int,
-               return_to: ReturnTo = None) -> HTMLResponse:
-    return _preview(request, session, round_)[1].show_theme(request, number, return_to)
+               return_to: ReturnTo = None, part: int = 1) -> HTMLResponse:
+    return _preview(request, session, round_)[1].show_theme(request, number, return_to, part)
 
 
 @router.post("/rounds/{round_id}/preview/theme/{number}", response_class=HTMLResponse)
+@router.post("/rounds/{round_id}/preview/theme/{number}/part/{part}",
+             response_class=HTMLResponse)
 def save_theme(request: Request, round_: EmployerRound, session: SessionDep, number: int,
-               form: FormDep, return_to: ReturnTo = None) -> Response:
-    return _preview(request, session, round_)[1].save_theme(request, number, form, return_to)
+               form: FormDep, return_to: ReturnTo = None, part: int = 1) -> Response:
+    return _preview(request, session, round_)[1].save_theme(request, number, form, return_to, part)
 
 
 @router.get("/rounds/{round_id}/preview/check", response_class=HTMLResponse)

@@ -34,6 +34,7 @@ def _journey(request: Request, session: Session, round_: Round) -> Journey:
     return Journey(
         statement_set=get_statement_sets()[round_.statement_set], draft=draft, base=base,
         first_back=base, caption="Self-assessment: theme {number} of {count}",
+        part_caption="Self-assessment: theme {number}, part {part} of {parts}",
         theme_template="rounds/self_assessment_theme.html",
         check_template="rounds/self_assessment_check.html",
         check={"heading": "Check your self-assessment",
@@ -54,15 +55,19 @@ def start(request: Request, round_: EmployerRound, session: SessionDep) -> HTMLR
 
 
 @router.get("/rounds/{round_id}/self-assessment/theme/{number}", response_class=HTMLResponse)
+@router.get("/rounds/{round_id}/self-assessment/theme/{number}/part/{part}",
+            response_class=HTMLResponse)
 def show_theme(request: Request, round_: EmployerRound, session: SessionDep, number: int,
-               return_to: ReturnTo = None) -> HTMLResponse:
-    return _journey(request, session, round_).show_theme(request, number, return_to)
+               return_to: ReturnTo = None, part: int = 1) -> HTMLResponse:
+    return _journey(request, session, round_).show_theme(request, number, return_to, part)
 
 
 @router.post("/rounds/{round_id}/self-assessment/theme/{number}", response_class=HTMLResponse)
+@router.post("/rounds/{round_id}/self-assessment/theme/{number}/part/{part}",
+             response_class=HTMLResponse)
 def save_theme(request: Request, round_: EmployerRound, session: SessionDep, number: int,
-               form: FormDep, return_to: ReturnTo = None) -> Response:
-    return _journey(request, session, round_).save_theme(request, number, form, return_to)
+               form: FormDep, return_to: ReturnTo = None, part: int = 1) -> Response:
+    return _journey(request, session, round_).save_theme(request, number, form, return_to, part)
 
 
 @router.get("/rounds/{round_id}/self-assessment/check", response_class=HTMLResponse)

@@ -1,15 +1,18 @@
 """One theme journey, for respondents and for the employer's self-assessment.
 
-Both ask one theme per page, keep the answers in a draft cookie scoped to their pages, let
-Change links from check answers come back there (`?return=check`), and end on check answers;
-only their addresses, wording and what "send" does differ. A router builds a `Journey` and
-hands it each request in a line or two:
+Both ask one theme per page, a long theme split into parts of at most `STATEMENTS_PER_PAGE`
+statements ("Theme 1, part 2 of 3"), keep the answers in a draft cookie scoped to their pages,
+let Change links from check answers come back to the statement's part (`?return=check`), and end
+on check answers; only their addresses, wording and what "send" does differ. A router builds a
+`Journey` and hands it each request in a line or two:
 
-    journey.show_theme(request, number, return_to)        GET  {base}/theme/{number}
-    journey.save_theme(request, number, form, return_to)  POST {base}/theme/{number}
-    journey.check_answers(request)                        GET  {base}/check
-    journey.unanswered()                                  before sending: back to a gap, or None
-    journey.finish(url)                                   after sending: go on, draft dropped
+    journey.show_theme(request, number, return_to, part)        GET  a theme page (below)
+    journey.save_theme(request, number, form, return_to, part)  POST the same
+    journey.check_answers(request)                              GET  {base}/check
+    journey.unanswered()                        before sending: back to a gap, or None
+    journey.finish(url)                         after sending: go on, draft dropped
+
+A theme page is `{base}/theme/{number}` (its first part) and `{base}/theme/{number}/part/{part}`.
 """
 
 from collections.abc import Mapping
@@ -30,6 +33,52 @@ from app.survey.forms import ThemeForm, answer_value, statement_field
 ReturnTo = Annotated[str | None, Query(alias="return")]
 RETURN_TO_CHECK = "check"
 
+# The most statements on one page: a longer theme is split into parts (19 → 7, 6, 6).
+STATEMENTS_PER_PAGE = 8
+
+
+def part_sizes(count: int, most: int = STATEMENTS_PER_PAGE) -> list[int]:
+    """How many statements each part of a theme of `count` shows: as few parts as fit `most`,
+    their sizes as even as can be, the larger ones first (19 → 7, 6, 6; 17 → 6, 6, 5)."""
+    parts = -(-count // most)
+    size, extra = divmod(count, parts)
+    return [size + 1] * extra + [size] * (parts - extra)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the journey: part `part` of `parts` of a theme, `index` counting from 1 over
+    the whole journey. `theme` holds only this part's statements (the form and its errors are
+    this part's); `theme_number` is the theme's number."""
+
+    theme: Theme
+    part: int
+    parts: int
+    index: int
+
+    @property
+    def theme_number(self) -> int:
+        return self.theme.number
+
+    def path(self) -> str:
+        """The page's address under the journey's base; a theme's first part keeps the theme's."""
+        suffix = f"/part/{self.part}" if self.part > 1 else ""
+        return f"/theme/{self.theme.number}{suffix}"
+
+
+def journey_pages(statement_set: StatementSet) -> list[Page]:
+    """Every page of a statement set's journey, in order: each theme's parts, theme by theme."""
+    pages: list[Page] = []
+    for theme in statement_set.themes:
+        sizes = part_sizes(len(theme.statements))
+        start = 0
+        for part, size in enumerate(sizes, start=1):
+            statements = theme.statements[start:start + size]
+            start += size
+            pages.append(Page(theme=theme.model_copy(update={"statements": statements}),
+                              part=part, parts=len(sizes), index=len(pages) + 1))
+    return pages
+
 
 @dataclass
 class Journey:
@@ -37,7 +86,8 @@ class Journey:
 
     `draft` is what their browser sent (or a new one); answers to statements the set does not
     have are dropped. `first_back` is where the first theme's back link goes; `caption` is a
-    format string of `number` and `count`; the templates may extend survey/theme.html and
+    format string of `number` and `count`, and `part_caption` the one of a theme in parts (of
+    `number`, `part` and `parts`); the templates may extend survey/theme.html and
     survey/check.html, and `check` adds to the check page's context.
     """
 
@@ -46,72 +96,90 @@ class Journey:
     base: str
     first_back: str
     caption: str = "Theme {number} of {count}"
+    part_caption: str = "Theme {number}, part {part} of {parts}"
     theme_template: str = "survey/theme.html"
     check_template: str = "survey/check.html"
     check: dict[str, Any] = field(default_factory=dict)
     # Shown on every page of the journey, e.g. "This evaluation closes on 14 March 2026".
     notice: str | None = None
+    pages: list[Page] = field(init=False)
 
     def __post_init__(self) -> None:
         numbers = set(self.statement_set.numbers)
         self.draft.ratings = {n: s for n, s in self.draft.ratings.items() if n in numbers}
+        self.pages = journey_pages(self.statement_set)
 
     @property
     def start_url(self) -> str:
-        return f"{self.base}/theme/1"
+        return self.url(self.pages[0])
+
+    def url(self, page: Page) -> str:
+        return self.base + page.path()
 
     @property
     def check_url(self) -> str:
         return f"{self.base}/check"
 
-    def theme(self, number: int) -> Theme:
-        themes = self.statement_set.themes
-        if not 1 <= number <= len(themes):
+    def page(self, number: int, part: int = 1) -> Page:
+        """Part `part` of theme `number`; NotFound for a theme or part there is not."""
+        found = next((p for p in self.pages if (p.theme_number, p.part) == (number, part)), None)
+        if found is None:
             raise NotFound("No such theme")
-        return themes[number - 1]
+        return found
 
     def first_unanswered_theme(self) -> int | None:
         """The first theme with an unanswered statement, or None when every one is answered."""
+        page = self._first_unanswered_page()
+        return None if page is None else page.theme_number
+
+    def _first_unanswered_page(self) -> Page | None:
         missing = set(self.draft.missing(self.statement_set))
-        return next((t.number for t in self.statement_set.themes
-                     if any(s.number in missing for s in t.statements)), None)
+        return next((p for p in self.pages
+                     if any(s.number in missing for s in p.theme.statements)), None)
 
     def unanswered(self) -> RedirectResponse | None:
-        """A redirect to the first theme with a gap, or None when the answers are complete."""
-        missing = self.first_unanswered_theme()
-        return None if missing is None else redirect(f"{self.base}/theme/{missing}")
+        """A redirect to the first page with a gap, or None when the answers are complete."""
+        missing = self._first_unanswered_page()
+        return None if missing is None else redirect(self.url(missing))
 
-    def show_theme(self, request: Request, number: int, return_to: str | None) -> HTMLResponse:
-        theme = self.theme(number)
+    def show_theme(self, request: Request, number: int, return_to: str | None,
+                   part: int = 1) -> HTMLResponse:
+        page = self.page(number, part)
         selected = {statement_field(s.number): answer_value(self.draft.ratings[s.number])
-                    for s in theme.statements if s.number in self.draft.ratings}
-        return self._theme_page(request, theme, selected, {}, return_to == RETURN_TO_CHECK)
+                    for s in page.theme.statements if s.number in self.draft.ratings}
+        return self._theme_page(request, page, selected, {}, return_to == RETURN_TO_CHECK)
 
     def save_theme(self, request: Request, number: int, form: Mapping[str, Any],
-                   return_to: str | None) -> Response:
-        """Keep the theme's answers in the draft (even when some are missing, so going back
-        loses nothing); then the next theme, check answers, or this page with its errors."""
-        theme = self.theme(number)
+                   return_to: str | None, part: int = 1) -> Response:
+        """Keep the part's answers in the draft (even when some are missing, so going back
+        loses nothing); then the next page, check answers, or this page with its errors (only
+        this part's statements are asked, so only they can be missing)."""
+        page = self.page(number, part)
         returning = return_to == RETURN_TO_CHECK
-        answers = ThemeForm.parse(form, theme=theme)
+        answers = ThemeForm.parse(form, theme=page.theme)
         self.draft.ratings.update(answers.ratings)
         if answers.errors:
-            response: Response = self._theme_page(request, theme, answers.selected,
+            response: Response = self._theme_page(request, page, answers.selected,
                                                   answers.errors, returning, status_code=422)
-        elif returning or number == len(self.statement_set.themes):
+        elif returning or page.index == len(self.pages):
             response = redirect(self.check_url)
         else:
-            response = redirect(f"{self.base}/theme/{number + 1}")
+            response = redirect(self.url(self.pages[page.index]))
         write_draft(response, self.draft, path=self.base)
         return response
+
+    def change_urls(self) -> dict[int, str]:
+        """Each statement's Change link: its part of its theme, scrolled to its fieldset."""
+        return {s.number: f"{self.url(p)}?return=check#statement-{s.number}-question"
+                for p in self.pages for s in p.theme.statements}
 
     def check_answers(self, request: Request) -> Response:
         return self.unanswered() or render(request, self.check_template, {
             "statement_set": self.statement_set,
             "ratings": self.draft.ratings,
-            "change_url": self.base + "/theme/{theme}?return=check#statement-{statement}-question",
+            "change_urls": self.change_urls(),
             "form_action": self.check_url,
-            "back_link": f"{self.base}/theme/{len(self.statement_set.themes)}",
+            "back_link": self.url(self.pages[-1]),
             "notice": self.notice,
             **self.check,
         })
@@ -122,24 +190,30 @@ class Journey:
         clear_draft(response, path=self.base)
         return response
 
-    def _theme_page(self, request: Request, theme: Theme, selected: dict[str, str],
+    def _theme_page(self, request: Request, page: Page, selected: dict[str, str],
                     errors: dict[str, str], returning: bool, status_code: int = 200
                     ) -> HTMLResponse:
-        number = theme.number
         if returning:
             back = self.check_url
-        elif number == 1:
+        elif page.index == 1:
             back = self.first_back
         else:
-            back = f"{self.base}/theme/{number - 1}"
+            back = self.url(self.pages[page.index - 2])
+        if page.parts > 1:
+            caption = self.part_caption.format(number=page.theme_number, part=page.part,
+                                               parts=page.parts)
+        else:
+            caption = self.caption.format(number=page.theme_number,
+                                          count=len(self.statement_set.themes))
         return render(request, self.theme_template, {
             "statement_set": self.statement_set,
-            "theme": theme,
-            "caption": self.caption.format(number=number, count=len(self.statement_set.themes)),
+            "theme": page.theme,
+            "caption": caption,
+            "progress": f"Page {page.index} of {len(self.pages)}",
             "selected": selected,
             "errors": errors,
-            "summary_errors": ThemeForm.summary(errors, theme=theme),
-            "form_action": f"{self.base}/theme/{number}" + ("?return=check" if returning else ""),
+            "summary_errors": ThemeForm.summary(errors, theme=page.theme),
+            "form_action": self.url(page) + ("?return=check" if returning else ""),
             "back_link": back,
             "notice": self.notice,
         }, status_code=status_code)

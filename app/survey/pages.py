@@ -1,4 +1,5 @@
-"""HTML routes of the respondent journey: start, one page per theme, check answers, done.
+"""HTML routes of the respondent journey: start, one page per theme (or part of a long one),
+check answers, done.
 
 The same routes serve a link (`/survey/{token}/…`) and a single-use code (`/survey/code/…`, the
 code held in the encrypted draft cookie after it is entered on `/survey/code`). Answers in progress
@@ -129,24 +130,26 @@ def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
 
 
 @router.get("/{token}/theme/{number}", response_class=HTMLResponse)
+@router.get("/{token}/theme/{number}/part/{part}", response_class=HTMLResponse)
 def show_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
-               return_to: ReturnTo = None, again: bool = False) -> HTMLResponse:
+               return_to: ReturnTo = None, again: bool = False, part: int = 1) -> HTMLResponse:
     _, journey = _journey(request, session, token)
     # Back after sending lands here with no answers in progress: say the answers were sent,
     # rather than show a blank theme that invites sending them twice. `again` lets someone
     # else on the same device answer (the cookie never stops anyone).
     if token != CODE and has_sent(request) and not journey.draft.ratings and not again:
-        return render(request, "survey/already_sent.html",
-                      {"again_url": f"{journey.base}/theme/{number}?again=true"})
-    return journey.show_theme(request, number, return_to)
+        again_url = journey.url(journey.page(number, part))
+        return render(request, "survey/already_sent.html", {"again_url": f"{again_url}?again=true"})
+    return journey.show_theme(request, number, return_to, part)
 
 
 @router.post("/{token}/theme/{number}", response_class=HTMLResponse)
+@router.post("/{token}/theme/{number}/part/{part}", response_class=HTMLResponse)
 def save_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
                form: FormDep,
-               return_to: ReturnTo = None) -> Response:
+               return_to: ReturnTo = None, part: int = 1) -> Response:
     _, journey = _journey(request, session, token)
-    return journey.save_theme(request, number, form, return_to)
+    return journey.save_theme(request, number, form, return_to, part)
 
 
 @router.get("/{token}/check", response_class=HTMLResponse)

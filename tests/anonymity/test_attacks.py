@@ -331,9 +331,10 @@ def test_the_organisations_own_page_session_cannot_send_answers(client, session)
     survey_round = make_survey_round(session)
     token = survey_round.token
     client.get(f"/survey/{token}")
-    for theme, numbers in ((1, range(1, 20)), (2, range(20, 25)), (3, range(25, 27)),
-                           (4, range(27, 33))):
-        post_form(client, f"/survey/{token}/theme/{theme}",
+    for page, numbers in (("1", range(1, 8)), ("1/part/2", range(8, 14)),
+                          ("1/part/3", range(14, 20)), ("2", range(20, 25)),
+                          ("3", range(25, 27)), ("4", range(27, 33))):
+        post_form(client, f"/survey/{token}/theme/{page}",
                   {f"statement-{n}": "4" for n in numbers}, follow_redirects=False)
     sign_in(client, make_employer(session, organisation=survey_round.organisation))
 

@@ -146,15 +146,22 @@ def squeeze(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def theme_count(page: Page) -> int:
-    caption = page.locator("main .govuk-caption-l").first.inner_text()
-    found = re.search(r"of (\d+)", caption)
-    assert found, f"no 'Theme n of N' caption: {caption!r}"
-    return int(found.group(1))
+def is_last_page(page: Page) -> bool:
+    """Whether this theme page (or part of one) is the journey's last: "Page n of n"."""
+    progress = page.locator("main .app-progress").inner_text()
+    found = re.fullmatch(r"Page (\d+) of (\d+)", progress.strip())
+    assert found, f"no 'Page n of N' progress: {progress!r}"
+    return found.group(1) == found.group(2)
 
 
-def theme_number(page: Page) -> int:
-    return int(re.search(r"/theme/(\d+)", page.url).group(1))
+def wait_for_next_page(page: Page, last: bool, before: str) -> None:
+    """After Continue on the page at `before` (read before the click, which may navigate at
+    once): check answers after the last page, otherwise another theme page."""
+    if last:
+        page.wait_for_url(re.compile(r".*/check$"))
+    else:
+        page.wait_for_url(lambda url: url != before
+                          and re.search(r"/theme/\d+(/part/\d+)?$", url) is not None)
 
 
 def statements_on_page(page: Page) -> list[int]:
@@ -183,18 +190,16 @@ def answer_themes_with_pointer(
     page: Page, checks: PageChecks, ratings: Ratings, **check_options
 ) -> None:
     """From the first theme page to check answers: rate each statement, Continue."""
-    themes = theme_count(page)
     while True:
-        number = theme_number(page)
+        last, before = is_last_page(page), page.url
         checks.check(page, **check_options)
         for statement in statements_on_page(page):
             value = "dont_know" if ratings[statement] is None else str(ratings[statement])
             page.locator(f'input[name="statement-{statement}"][value="{value}"]').check()
         page.get_by_role("button", name="Continue").click()
-        if number == themes:
-            page.wait_for_url(re.compile(r".*/check$"))
+        wait_for_next_page(page, last, before)
+        if last:
             return
-        page.wait_for_url(re.compile(rf".*/theme/{number + 1}$"))
 
 
 def respond_with_pointer(
@@ -235,9 +240,8 @@ def respond_with_keyboard(page: Page, checks: PageChecks, link: str) -> Ratings:
     page.wait_for_url(re.compile(r".*/theme/1$"))
 
     given: Ratings = {}
-    themes = theme_count(page)
     while True:
-        number = theme_number(page)
+        last, before = is_last_page(page), page.url
         checks.check(page)
         statements = set(statements_on_page(page))
         while True:
@@ -256,10 +260,9 @@ def respond_with_keyboard(page: Page, checks: PageChecks, link: str) -> Ratings:
             given[int(current["name"].removeprefix("statement-"))] = int(current["value"])
         assert statements <= set(given), f"Tab skipped statements {statements - set(given)}"
         page.keyboard.press("Enter")
-        if number == themes:
-            page.wait_for_url(re.compile(r".*/check$"))
+        wait_for_next_page(page, last, before)
+        if last:
             break
-        page.wait_for_url(re.compile(rf".*/theme/{number + 1}$"))
 
     checks.check(page)
     assert_check_answers(page, given)

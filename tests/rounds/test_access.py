@@ -84,6 +84,10 @@ ROUND_ENDPOINTS = [
     Endpoint("GET", "/rounds/{round_id}/preview/theme/{number}", "open", writes=True),
     Endpoint("POST", "/rounds/{round_id}/preview/theme/{number}", "open", writes=True,
              body=THEME_1),
+    Endpoint("GET", "/rounds/{round_id}/preview/theme/{number}/part/{part}", "open",
+             writes=True),
+    Endpoint("POST", "/rounds/{round_id}/preview/theme/{number}/part/{part}", "open",
+             writes=True, body=THEME_1),
     Endpoint("GET", "/rounds/{round_id}/preview/check", "open", writes=True),
     Endpoint("POST", "/rounds/{round_id}/preview/check", "open", writes=True),
     Endpoint("GET", "/rounds/{round_id}/poster.pdf", "open", writes=True),
@@ -92,6 +96,10 @@ ROUND_ENDPOINTS = [
     Endpoint("GET", "/rounds/{round_id}/self-assessment/theme/{number}", "open", writes=True),
     Endpoint("POST", "/rounds/{round_id}/self-assessment/theme/{number}", "open", writes=True,
              body=THEME_1),
+    Endpoint("GET", "/rounds/{round_id}/self-assessment/theme/{number}/part/{part}", "open",
+             writes=True),
+    Endpoint("POST", "/rounds/{round_id}/self-assessment/theme/{number}/part/{part}", "open",
+             writes=True, body=THEME_1),
     Endpoint("GET", "/rounds/{round_id}/self-assessment/check", "open", writes=True),
     Endpoint("POST", "/rounds/{round_id}/self-assessment/check", "open", writes=True),
     Endpoint("GET", "/rounds/{round_id}/report", "closed", writes=False),
@@ -132,7 +140,7 @@ def people(session):
 
 
 def request(client, endpoint: Endpoint, round_id: int, user):
-    url = endpoint.path.format(round_id=round_id, number=1)
+    url = endpoint.path.format(round_id=round_id, number=1, part=2)
     if endpoint.is_api:
         return client.request(endpoint.method, url, headers=api_headers(user),
                               json=endpoint.body or None, follow_redirects=False)

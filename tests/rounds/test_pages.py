@@ -332,8 +332,16 @@ def test_a_closed_round_gets_no_codes(client, session, organisation, employer):
 
 
 def answer_theme(client, round_id: int, theme, value: str = "4"):
+    """Answer each part of a theme in turn; the page after the last (or a page of errors)."""
     data = {f"statement-{s.number}": value for s in theme.statements}
-    return post_form(client, f"/rounds/{round_id}/self-assessment/theme/{theme.number}", data)
+    url = f"/rounds/{round_id}/self-assessment/theme/{theme.number}"
+    while True:
+        response = post_form(client, url, data, follow_redirects=False)
+        if response.status_code != 303:
+            return response
+        url = response.headers["location"]
+        if f"/theme/{theme.number}/part/" not in url:
+            return client.get(url)
 
 
 @pytest.mark.parametrize("status", ["draft", "open"])
@@ -345,8 +353,15 @@ def test_the_self_assessment_asks_each_theme_then_checks_and_saves(
     start = assert_good_page(client.get(f"/rounds/{round_.id}/self-assessment"),
                              title_contains="Your self-assessment")
     first = start.select_one("a.govuk-button--start")["href"]
-    theme_page = assert_good_page(client.get(first), title_contains="theme 1 of 4")
-    assert len(theme_page.select("fieldset legend")) == len(statement_set.themes[0].statements)
+    # Theme 1's 19 statements are asked in three parts (7, 6, 6), as respondents are asked them.
+    theme_page = assert_good_page(client.get(first),
+                                  title_contains="Self-assessment: theme 1, part 1 of 3")
+    assert len(theme_page.select("fieldset legend")) == 7
+    assert theme_page.select_one(".app-progress").get_text(strip=True) == "Page 1 of 6"
+    part_2 = assert_good_page(client.get(f"{first}/part/2"), title_contains="part 2 of 3")
+    assert [f["id"] for f in part_2.select("fieldset")] == [
+        f"statement-{n}-question" for n in range(8, 14)]
+    assert part_2.select_one(".govuk-back-link")["href"] == first
 
     for theme in statement_set.themes:
         response = answer_theme(client, round_.id, theme, "3" if theme.number == 2 else "4")

@@ -13,12 +13,18 @@ def test_the_lead_walks_through_the_survey_and_nothing_is_stored(client, session
     start = assert_good_page(client.get(base),
                              title_contains="Evaluate the ASYE programme at Riverside Council")
     assert "Nothing you enter is stored" in start.select_one("#closing-date").get_text()
-    for number in range(1, 5):
-        page = assert_good_page(client.get(f"{base}/theme/{number}"))
+    # Every page in turn (theme 1 in three parts), each "Continue" going to the next.
+    visited, url = [], f"{base}/theme/1"
+    while url != f"{base}/check":
+        visited.append(url.removeprefix(base))
+        page = assert_good_page(client.get(url))
         assert "Preview" in page.select_one("#closing-date").get_text()
-        saved = post_form(client, f"{base}/theme/{number}", answers_for(number),
-                          follow_redirects=False)
+        number = int(url.split("/theme/")[1].split("/")[0])
+        saved = post_form(client, url, answers_for(number), follow_redirects=False)
         assert saved.status_code == 303
+        url = saved.headers["location"]
+    assert visited == ["/theme/1", "/theme/1/part/2", "/theme/1/part/3", "/theme/2",
+                       "/theme/3", "/theme/4"]
     check = assert_good_page(client.get(f"{base}/check"))
     assert check.select_one("main button").get_text(strip=True) == \
         "Finish the preview (nothing is sent)"

@@ -13,6 +13,8 @@ from tests.builders import count_stored, make_survey_round, set_status, statemen
 from tests.html import assert_good_page
 
 THEME_SIZES = [19, 5, 2, 6]
+# Theme 1's 19 statements in parts of at most 8, as even as can be: 7, 6 and 6.
+THEME_1_PARTS = [range(1, 8), range(8, 14), range(14, 20)]
 
 
 def page(response, status=200, title=None):
@@ -42,9 +44,17 @@ def answers_for(theme_number, score="4", **overrides):
 
 
 def answer_theme(client, base, number, **overrides):
-    soup = page(client.get(f"{base}/theme/{number}"))
-    return client.post(f"{base}/theme/{number}", follow_redirects=False,
-                       data={"csrf_token": csrf(soup), **answers_for(number, **overrides)})
+    """Answer every part of a theme in turn, following "Continue" while it stays in the theme;
+    the last response (or the first that is not a redirect, e.g. a page of errors)."""
+    url = f"{base}/theme/{number}"
+    while True:
+        soup = page(client.get(url))
+        response = client.post(url, follow_redirects=False,
+                               data={"csrf_token": csrf(soup), **answers_for(number, **overrides)})
+        location = response.headers.get("location", "")
+        if response.status_code != 303 or not location.startswith(f"{base}/theme/{number}/"):
+            return response
+        url = location
 
 
 def answer_everything(client, base):
@@ -79,14 +89,16 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
     base = f"/survey/{made.token}"
     page(client.get(base))
 
-    # Theme 1: one fieldset per statement, the statement as its legend, nothing selected.
-    soup = page(client.get(f"{base}/theme/1"), title="Theme 1 of 4")
-    assert soup.select_one(".govuk-caption-l").get_text(strip=True) == "Theme 1 of 4"
+    # Theme 1, part 1: one fieldset per statement, the statement as its legend, nothing
+    # selected; its 19 statements are in three parts, this one the first 7.
+    soup = page(client.get(f"{base}/theme/1"), title="Theme 1, part 1 of 3")
+    assert soup.select_one(".govuk-caption-l").get_text(strip=True) == "Theme 1, part 1 of 3"
+    assert soup.select_one(".app-progress").get_text(strip=True) == "Page 1 of 6"
     assert soup.h1.get_text(strip=True) == statement_set().themes[0].title
     assert soup.select_one(".govuk-back-link")["href"] == base
     assert soup.select_one("form")["action"] == f"{base}/theme/1"
     fieldsets = soup.select("fieldset")
-    assert len(fieldsets) == 19
+    assert len(fieldsets) == 7
     first = fieldsets[0]
     statement = statement_set().statements[0]
     assert first.legend.get_text().strip() == f"1. {statement.text}"
@@ -105,14 +117,21 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
     assert not soup.select("input[type=radio][checked]")
     assert not soup.select("table")  # no grid
 
-    # Every theme in turn, each "Continue" going to the next, the last to check answers.
+    # Every page in turn, each "Continue" going to the next (theme 1's parts, then the other
+    # themes), the last to check answers.
     redirects = []
-    for number in range(1, 5):
+    url = f"{base}/theme/1"
+    while url != f"{base}/check":
+        soup = page(client.get(url))
+        number = int(url.split("/theme/")[1].split("/")[0])
         overrides = {"s20": "dont_know"} if number == 2 else {}
-        response = answer_theme(client, base, number, **overrides)
+        response = client.post(url, follow_redirects=False,
+                               data={"csrf_token": csrf(soup), **answers_for(number, **overrides)})
         assert response.status_code == 303
-        redirects.append(response.headers["location"])
-    assert redirects == [f"{base}/theme/2", f"{base}/theme/3", f"{base}/theme/4", f"{base}/check"]
+        url = response.headers["location"]
+        redirects.append(url)
+    assert redirects == [f"{base}/theme/1/part/2", f"{base}/theme/1/part/3", f"{base}/theme/2",
+                         f"{base}/theme/3", f"{base}/theme/4", f"{base}/check"]
     assert count_stored(session).responses == 0  # nothing is stored before sending
 
     # Check answers: grouped by theme, every statement with its answer and a Change link.
@@ -162,10 +181,10 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
         ".govuk-notification-banner").get_text(" ", strip=True)
     start = soup.select_one("a.govuk-button--start")["href"]
     assert start == f"{base}/theme/1?again=true"
-    soup = page(client.get(start), title="Theme 1 of 4")
+    soup = page(client.get(start), title="Theme 1, part 1 of 3")
     assert client.post(f"{base}/theme/1", follow_redirects=False,
                        data={"csrf_token": csrf(soup), **answers_for(1)}).status_code == 303
-    for number in range(2, 5):
+    for number in range(1, 5):
         assert answer_theme(client, base, number).status_code == 303
     assert send(client, base).status_code == 303
     assert count_stored(session).responses == 2
@@ -174,22 +193,27 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
 def test_unanswered_statements_are_listed_and_linked_to_their_first_radio(client, session):
     made = make_survey_round(session)
     base = f"/survey/{made.token}"
+    url = f"{base}/theme/1/part/2"  # statements 8–13
+    soup = page(client.get(url))
 
-    response = answer_theme(client, base, 1, s3=None, s10=None, s11="9")
+    response = client.post(url, data={"csrf_token": csrf(soup),
+                                      **answers_for(1, s3=None, s10=None, s11="9", s12=None)})
 
     soup = page(response, status=422, title="Error: ")
     links = soup.select(".govuk-error-summary a")
-    assert [a["href"] for a in links] == ["#statement-3", "#statement-10", "#statement-11"]
+    # Only this part's statements are asked, so statement 3 (part 1) is no error here.
+    assert [a["href"] for a in links] == ["#statement-10", "#statement-11", "#statement-12"]
     assert links[0].get_text(strip=True) == (
-        "Select a rating for statement 3, or select ‘I do not know’")
+        "Select a rating for statement 10, or select ‘I do not know’")
     for link in links:  # each lands on the statement's first radio
         target = soup.select_one(link["href"])
         assert target.name == "input" and target["value"] == "1"
     assert len(soup.select(".govuk-error-message")) == 3
     # What was chosen is kept, and the answered statements are kept in the draft too.
-    assert (checked(soup, 1), checked(soup, 3)) == ("4", None)
-    soup = page(client.get(f"{base}/theme/1"))
-    assert (checked(soup, 2), checked(soup, 3)) == ("4", None)
+    assert (checked(soup, 8), checked(soup, 10)) == ("4", None)
+    soup = page(client.get(url))
+    assert (checked(soup, 9), checked(soup, 10)) == ("4", None)
+    assert checked(page(client.get(f"{base}/theme/1")), 1) is None  # part 1 not yet answered
 
 
 def test_a_theme_sent_with_nothing_answered_gets_one_short_message_not_a_list(client, session):
@@ -203,8 +227,8 @@ def test_a_theme_sent_with_nothing_answered_gets_one_short_message_not_a_list(cl
     links = soup.select(".govuk-error-summary a")
     assert [(a["href"], a.get_text(strip=True)) for a in links] == [
         ("#statement-1", "Select a rating for each statement, or select ‘I do not know’")]
-    # Each statement still says what it needs, beside its radios.
-    assert len(soup.select(".govuk-error-message")) == THEME_SIZES[0]
+    # Each statement of the part (not of the whole theme) still says what it needs.
+    assert len(soup.select(".govuk-error-message")) == len(THEME_1_PARTS[0])
 
 
 def test_change_links_land_on_the_statement_fieldset_with_its_legend(client, session):
@@ -218,6 +242,21 @@ def test_change_links_land_on_the_statement_fieldset_with_its_legend(client, ses
     path, anchor = change["href"].split("#")
     target = page(client.get(path)).select_one(f"#{anchor}")
     assert target.name == "fieldset" and target.legend.get_text().strip().startswith("20. ")
+    # In a theme in parts, each statement's Change link goes to its own part.
+    changes = soup.select(".govuk-summary-list__actions a")
+    for part, numbers in enumerate(THEME_1_PARTS, start=1):
+        expected = f"{base}/theme/1" + (f"/part/{part}" if part > 1 else "")
+        for number in numbers:
+            assert changes[number - 1]["href"] == (
+                f"{expected}?return=check#statement-{number}-question")
+    path, anchor = changes[8]["href"].split("#")
+    shown = page(client.get(path))
+    assert shown.select_one(f"#{anchor}").legend.get_text().strip().startswith("9. ")
+    assert shown.select_one(".govuk-caption-l").get_text(strip=True) == "Theme 1, part 2 of 3"
+    # Saving that part goes straight back to check answers, not to part 3.
+    saved = client.post(path, follow_redirects=False,
+                        data={"csrf_token": csrf(shown), **answers_for(1, s9="1")})
+    assert saved.headers["location"] == f"{base}/check"
 
 
 def test_back_after_sending_says_the_answers_were_already_sent(client, session):
@@ -232,6 +271,10 @@ def test_back_after_sending_says_the_answers_were_already_sent(client, session):
     again = soup.select_one("main a")["href"]
     assert again == f"{base}/theme/4?again=true"
     assert page(client.get(again)).select("input[type=radio]")
+    # A later part of a theme offers to answer again from that same part.
+    client.cookies.delete(DRAFT_COOKIE)
+    soup = page(client.get(f"{base}/theme/1/part/2"), title="You have already sent your answers")
+    assert soup.select_one("main a")["href"] == f"{base}/theme/1/part/2?again=true"
     assert count_stored(session).responses == 1
 
 
@@ -257,6 +300,15 @@ def test_check_answers_sends_back_to_the_first_theme_with_a_missing_answer(clien
     posted = client.post(f"{base}/check", data={"csrf_token": csrf(soup)}, follow_redirects=False)
     assert posted.headers["location"] == f"{base}/theme/3"
     assert count_stored(session).responses == 0
+    # A gap in a later part of a theme sends back to that part.
+    other = f"/survey/{made.links['line_manager']}"
+    for url in (f"{other}/theme/1", f"{other}/theme/1/part/2", f"{other}/theme/2",
+                f"{other}/theme/3", f"{other}/theme/4"):
+        soup = page(client.get(url))
+        number = int(url.split("/theme/")[1].split("/")[0])
+        client.post(url, data={"csrf_token": csrf(soup), **answers_for(number)})
+    response = client.get(f"{other}/check", follow_redirects=False)
+    assert response.headers["location"] == f"{other}/theme/1/part/3"
 
 
 def test_a_double_click_on_send_stores_once(client, session):
@@ -304,8 +356,30 @@ def test_an_unknown_link_gets_the_not_found_page(client, session):
 def test_a_theme_that_does_not_exist_is_not_found(client, session):
     made = make_survey_round(session)
 
-    for number in (0, 5):
-        page(client.get(f"/survey/{made.token}/theme/{number}"), status=404)
+    for path in ("0", "5", "1/part/0", "1/part/4", "2/part/2"):
+        page(client.get(f"/survey/{made.token}/theme/{path}"), status=404)
+
+
+def test_every_page_says_where_it_is_and_goes_back_through_the_parts(client, session):
+    made = make_survey_round(session)
+    base = f"/survey/{made.token}"
+    pages = [(f"{base}/theme/1", "Theme 1, part 1 of 3", base),
+             (f"{base}/theme/1/part/2", "Theme 1, part 2 of 3", f"{base}/theme/1"),
+             (f"{base}/theme/1/part/3", "Theme 1, part 3 of 3", f"{base}/theme/1/part/2"),
+             (f"{base}/theme/2", "Theme 2 of 4", f"{base}/theme/1/part/3"),
+             (f"{base}/theme/3", "Theme 3 of 4", f"{base}/theme/2"),
+             (f"{base}/theme/4", "Theme 4 of 4", f"{base}/theme/3")]
+
+    for index, (url, caption, back) in enumerate(pages, start=1):
+        soup = page(client.get(url), title=caption)
+        assert soup.select_one(".app-progress").get_text(strip=True) == f"Page {index} of 6"
+        assert soup.select_one(".govuk-caption-l").get_text(strip=True) == caption
+        assert soup.select_one(".govuk-back-link")["href"] == back
+        assert soup.select_one("form")["action"] == url
+    # Every statement is asked on exactly one page.
+    asked = [int(f["id"].split("-")[1]) for url, _, _ in pages
+             for f in page(client.get(url)).select("fieldset")]
+    assert asked == list(range(1, 33))
 
 
 def test_a_closed_round_gets_its_own_page_everywhere(client, session):
