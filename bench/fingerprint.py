@@ -40,11 +40,11 @@ def _signed_in_client(url: str) -> Iterator[tuple]:
     """An in-process client of the app on `url`, with a bearer token and a page session."""
     from fastapi.testclient import TestClient
 
+    from app import ratelimit
     from app.main import create_app
-    from app.ratelimit import limiter
 
     with using_database(url), TestClient(create_app()) as client:
-        limiter.reset()
+        ratelimit.reset_all()
         token = client.post("/api/v1/auth/token", data={
             "username": NATIONAL_EMAIL, "password": NATIONAL_PASSWORD}).json()["access_token"]
         client.get("/")

@@ -46,6 +46,12 @@ def national_csv(results: NationalResults) -> str:
         ("Statement set", results.statement_set_title),
         *((label, getattr(results.participation, key)) for key, label in PARTICIPATION_ROWS),
         ("Organisations in these results", results.organisations),
+        # Which breakdown this is, also when every group of it is withheld (rule 7): then it has
+        # no group columns, and the line says why there are none.
+        ("Broken down by", (results.group_by or "").replace("_", " ")),
+        *((("Groups shown", "none: no group has enough organisations to be shown without "
+            "disclosing an organisation's figures (rule 7)"),)
+          if results.group_by and not groups else ()),
     ]))
     writer.writerow([
         *HEADINGS,

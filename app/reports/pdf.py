@@ -13,6 +13,7 @@ import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from app.config import get_settings
@@ -80,5 +81,10 @@ def cached_report_pdf(*, session: Session, round_id: int, html: str) -> bytes:
     else:
         kept.version, kept.pdf, kept.rendered_at = version, pdf, datetime.now(UTC)
     session.add(kept)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Another request rendered the same round's first PDF at the same moment and kept it
+        # first: this one is the same document, so answer it and keep theirs.
+        session.rollback()
     return pdf

@@ -19,6 +19,7 @@ import threading
 import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import psycopg
@@ -36,9 +37,9 @@ from app.survey.codes import CodeAlreadyUsed, hash_code
 from app.survey.models import new_response_id
 from app.survey.ratings import parse_ratings
 from app.survey.service import (
+    AnswersNotRecorded,
     Submission,
     Survey,
-    SurveyClosed,
     SurveyNotFound,
     SurveyNotOpen,
     count_code_attempt,
@@ -144,10 +145,11 @@ def _submit_found_by_call(survey: Survey, ratings: Mapping[str, Any],
     with _counted(link, address, signed_in_organisation):
         if survey.code is None:
             return _call(token=survey.secret, code_hash=None, secret=survey.secret, link=link,
-                         ratings=ratings, idempotency_key=idempotency_key)
+                         ratings=ratings, idempotency_key=idempotency_key,
+                         closes_on=survey.closes_on)
         return _call(token=None, code_hash=hash_code(survey.code), secret=survey.secret,
                      link=link, ratings=ratings, idempotency_key=idempotency_key,
-                     code=survey.code)
+                     code=survey.code, closes_on=survey.closes_on)
 
 
 def _counted(link: _Link, address: str, signed_in_organisation: int | None):
@@ -180,7 +182,7 @@ def _learn_link(token: str) -> _Link:
 
 def _call(*, token: str | None, code_hash: str | None, secret: str, link: _Link,
           ratings: Mapping[str, Any], idempotency_key: str | None,
-          code: str | None = None) -> Submission:
+          code: str | None = None, closes_on: date | None = None) -> Submission:
     params = _params(token, code_hash, secret, link.statement_set, ratings, idempotency_key)
     with get_autocommit_engine().connect() as connection:
         row = connection.execute(_CALL, params).one()
@@ -189,9 +191,10 @@ def _call(*, token: str | None, code_hash: str | None, secret: str, link: _Link,
         return _call(token=token, code_hash=code_hash, secret=secret,
                      link=_Link(link.round_id, link.organisation_id, link.respondent_type,
                                 row.statement_set),
-                     ratings=ratings, idempotency_key=idempotency_key, code=code)
+                     ratings=ratings, idempotency_key=idempotency_key, code=code,
+                     closes_on=closes_on)
     return _outcome(row, token=token, secret=secret, code=code,
-                    organisation_id=link.organisation_id)
+                    organisation_id=link.organisation_id, closes_on=closes_on)
 
 
 def _params(token: str | None, code_hash: str | None, secret: str, statement_set: str,
@@ -212,15 +215,15 @@ def _forget(token: str | None) -> None:
 
 
 def _outcome(row: Any, *, token: str | None, secret: str, code: str | None,
-             organisation_id: int) -> Submission:
+             organisation_id: int, closes_on: date | None = None) -> Submission:
     """The submission the function's answer stands for, or the refusal it stands for."""
     if row.outcome == "not_found":
         _forget(token)
         raise SurveyNotFound
     if row.outcome == "draft":
         raise SurveyNotOpen
-    if row.outcome == "closed":
-        raise SurveyClosed
+    if row.outcome == "closed":  # it closed before these answers could be stored
+        raise AnswersNotRecorded(context={"closes_on": closes_on})
     if row.outcome == "code_used":
         raise CodeAlreadyUsed
     survey = Survey(
