@@ -16,13 +16,17 @@ from app.config import get_settings
 from app.lifecycle.models import Round
 from app.reports import criteria
 from app.reports.models import RoundResponses
+from app.reports.schemas import ReportWarning
+from app.reports.warnings import round_warnings
 from app.vocabulary import OrganisationStatus, Role, RoundStatus
 
 # "This year's round status" filter: a round's status, "qualifying" (closed and meeting the
-# minimum criteria), or "none" (no round that year).
+# minimum criteria), "none" (no round that year), or "warnings" (a round with more responses or
+# codes than expected, rule 5).
 NO_ROUND = "none"
 QUALIFYING = "qualifying"
-ROUND_STATUS_FILTERS = (NO_ROUND, *RoundStatus, QUALIFYING)
+WITH_WARNINGS = "warnings"
+ROUND_STATUS_FILTERS = (NO_ROUND, *RoundStatus, QUALIFYING, WITH_WARNINGS)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class RoundLine:
     closed_on: date | None
     meets_minimum: bool
     closes_on: date | None = None
+    warnings: list[ReportWarning] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +78,8 @@ def _round_filter(filters: OrganisationFilters):
     with_round = select(Round.organisation_id).where(*of_year)
     if filters.round_status == NO_ROUND:
         return Organisation.id.not_in(with_round)
+    if filters.round_status == WITH_WARNINGS:  # narrowed further once warnings are counted
+        return Organisation.id.in_(with_round.where(Round.status != RoundStatus.DRAFT))
     if filters.round_status == QUALIFYING:
         return Organisation.id.in_(
             with_round.join(RoundResponses, RoundResponses.round_id == Round.id)
@@ -82,8 +89,8 @@ def _round_filter(filters: OrganisationFilters):
 
 def list_organisations(*, session: Session, filters: OrganisationFilters,
                        rounds_of_year_only: bool = False) -> list[OrganisationLine]:
-    """The organisations matching the filters, by name, each with its rounds (newest first),
-    in two queries whatever the number of organisations."""
+    """The organisations matching the filters, by name, each with its rounds (newest first)
+    and their warnings (rule 5), in a few queries whatever the number of organisations."""
     conditions = []
     for column, value in ((Organisation.region, filters.region),
                           (Organisation.teaching_partnership, filters.teaching_partnership),
@@ -111,19 +118,24 @@ def list_organisations(*, session: Session, filters: OrganisationFilters,
     if filters.programme:
         round_conditions.append(Round.programme == filters.programme)
     rows = session.execute(
-        select(Round.organisation_id, Round.id, Round.year, Round.programme, Round.status,
-               Round.closed_at, _meets_minimum(settings).label("meets"))
+        select(Round, _meets_minimum(settings).label("meets"))
         .outerjoin(RoundResponses, RoundResponses.round_id == Round.id)
         .where(*round_conditions)
         .order_by(Round.year.desc(), Round.programme, Round.id)
-    )
+    ).all()
+    warnings = round_warnings(session=session, rounds=[round_ for round_, _ in rows])
     rounds: dict[int, list[RoundLine]] = defaultdict(list)
-    for organisation_id, id_, year, programme, status, closed_at, meets in rows:
-        rounds[organisation_id].append(RoundLine(
-            id=id_, year=year, programme=programme, status=status,
-            closed_on=closed_at.date() if closed_at else None, meets_minimum=bool(meets)))
+    for round_, meets in rows:
+        rounds[round_.organisation_id].append(RoundLine(
+            id=round_.id, year=round_.year, programme=round_.programme, status=round_.status,
+            closed_on=round_.closed_at.date() if round_.closed_at else None,
+            meets_minimum=bool(meets), closes_on=round_.closes_on,
+            warnings=warnings.get(round_.id, [])))
     for organisation_id, line in lines.items():
         line.rounds = rounds.get(organisation_id, [])
+    if filters.round_status == WITH_WARNINGS:
+        return [line for line in lines.values()
+                if any(round_.warnings for round_ in line.rounds_in(filters.year))]
     return list(lines.values())
 
 

@@ -58,7 +58,8 @@ YearQuery = Annotated[str | None, Query(
     "filters on (default: this year)")]
 Filter = Annotated[str | None, Query()]
 RoundStatusFilter = Annotated[str | None, Query(
-    description="This year's round: none, draft, open, closed or qualifying")]
+    description="This year's round: none, draft, open, closed, qualifying, or warnings (an open "
+    "or closed round with more responses or codes of a type than expected)")]
 SearchQuery = Annotated[str | None, Query(description="Part of the organisation's name")]
 
 

@@ -11,7 +11,7 @@ from app.statements.reference import get_reference
 HEADINGS = (
     "Organisation", "Organisation id", "Region", "Teaching Partnership", "Type of employer",
     "Approval", "Year", "Programme", "Round", "Round status", "Completed on",
-    "Meets the minimum criteria",
+    "Meets the minimum criteria", "Warnings",
 )
 # A spreadsheet runs a cell that starts with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -41,11 +41,12 @@ def completion_csv(lines: list[OrganisationLine], *, year: str) -> str:
         ]
         rounds = line.rounds_in(year)
         if not rounds:
-            writer.writerow([*about, year, "", "", "no round", "", "no"])
+            writer.writerow([*about, year, "", "", "no round", "", "no", ""])
         for round_ in rounds:
             writer.writerow([
                 *about, year, reference.label("programmes", round_.programme), round_.id,
                 round_.status, round_.closed_on.isoformat() if round_.closed_on else "",
                 "yes" if round_.meets_minimum else "no",
+                " ".join(f"{warning.message}." for warning in round_.warnings),
             ])
     return buffer.getvalue()

@@ -3,13 +3,14 @@
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from app.core.forms import problem
 from app.errors import Invalid
 from app.lifecycle.years import is_academic_year
 from app.national.admin import ROUND_STATUS_FILTERS, OrganisationFilters, OrganisationLine
 from app.partnerships.service import all_keys
+from app.reports.schemas import ReportWarning
 from app.statements.reference import get_reference
 from app.vocabulary import OrganisationStatus
 
@@ -92,6 +93,9 @@ class RoundListed(BaseModel):
     closes_on: date | None
     closed_on: date | None
     meets_minimum: bool
+    warnings: list[ReportWarning] = Field(
+        description="Responses or codes of a type beyond the number expected at open (rule 5); "
+        "none for a draft round")
 
 
 class OrganisationListed(BaseModel):

@@ -28,7 +28,6 @@ from app.reports.schemas import (
     PreviousRound,
     PreviousValue,
     PublishedValue,
-    ReportWarning,
     RoundReport,
     RoundSummaryPublic,
     ScalePoint,
@@ -36,9 +35,9 @@ from app.reports.schemas import (
     ThemeFigure,
     WithheldValue,
 )
+from app.reports.warnings import round_warnings
 from app.statements.loader import Statement, StatementSet, get_statement_sets
 from app.statements.reference import get_reference
-from app.survey.codes import code_counts
 from app.survey.service import count_responses
 from app.vocabulary import (
     BENCHMARKS_GIVE_TO_GET,
@@ -123,19 +122,10 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
         previous_round=None if previous is None else PreviousRound(
             id=previous.id, year=previous.year, statement_set=previous.statement_set,
             scale_differs=not same_scale),
-        warnings=_warnings(session, round_, counts),
+        warnings=round_warnings(session=session, rounds=[round_])[round_.id],
         action_plan=get_action_plan(session=session, round_id=round_.id),
         previous_action_plan=_follow_up(session, previous, statement_set, statements),
     )
-
-
-def _warnings(session: Session, round_: Round, counts: dict[str, int]) -> list[ReportWarning]:
-    codes = {name: numbers["issued"]
-             for name, numbers in code_counts(session=session, round_id=round_.id).items()}
-    reference = get_reference()
-    return [ReportWarning.of(warning, reference.label("respondent_types", warning.respondent_type))
-            for warning in agg.expectation_warnings(expected=round_.expected, responses=counts,
-                                                    codes=codes)]
 
 
 def _follow_up(session: Session, previous: Round | None, statement_set: StatementSet,

@@ -1,7 +1,7 @@
 """Single-use codes: issued in batches, stored only as keyed hashes, and only ever marked used."""
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import case, delete, func, insert, update
 from sqlmodel import Session, select
@@ -71,18 +71,30 @@ def _add_codes(session: Session, round_id: int, respondent_type: str, count: int
 def code_counts(*, session: Session, round_id: int) -> dict[str, dict[str, int]]:
     """Codes issued and used per anonymous type (types without codes are left out): counted
     from the codes while the round is open, from the counts kept at close once they are gone."""
+    return count_codes(session=session, round_ids=[round_id])[round_id]
+
+
+def count_codes(*, session: Session,
+                round_ids: Iterable[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """`code_counts` of many rounds in two queries: round id → type → issued and used."""
+    ids = list(round_ids)
+    counts: dict[int, dict[str, dict[str, int]]] = {round_id: {} for round_id in ids}
+    if not ids:
+        return counts
     rows = session.exec(
         select(
+            InvitationCode.round_id,
             InvitationCode.respondent_type,
             func.count(),
             func.sum(case((InvitationCode.used, 1), else_=0)),
         )
-        .where(InvitationCode.round_id == round_id)
-        .group_by(InvitationCode.respondent_type)
+        .where(InvitationCode.round_id.in_(ids))
+        .group_by(InvitationCode.round_id, InvitationCode.respondent_type)
     )
-    counts = {t: {"issued": issued, "used": int(used or 0)} for t, issued, used in rows}
-    for kept in session.exec(select(CodeCount).where(CodeCount.round_id == round_id)):
-        counts[kept.respondent_type] = {"issued": kept.issued, "used": kept.used}
+    for round_id, respondent_type, issued, used in rows:
+        counts[round_id][respondent_type] = {"issued": issued, "used": int(used or 0)}
+    for kept in session.exec(select(CodeCount).where(CodeCount.round_id.in_(ids))):
+        counts[kept.round_id][kept.respondent_type] = {"issued": kept.issued, "used": kept.used}
     return counts
 
 

@@ -112,7 +112,7 @@ def test_each_organisation_shows_its_rounds_of_the_year_and_no_results(client, n
         assert round_["meets_minimum"] is (expected_state == "qualifying")
         assert (round_["closed_on"] is not None) == (round_["status"] == "closed")
         assert set(round_) == {"id", "year", "programme", "status", "closes_on", "closed_on",
-                               "meets_minimum"}
+                               "meets_minimum", "warnings"}
     assert set(found[next(iter(world))]) == {"id", "name", "region", "teaching_partnership",
                                              "employer_type", "status", "rounds"}
 
