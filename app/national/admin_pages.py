@@ -45,7 +45,7 @@ MAX_ID = 2**31 - 1
 OrganisationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ROUND_STATUS_LABELS = {"none": "No round", "draft": "Draft", "open": "Open", "closed": "Closed",
                        "qualifying": "Closed and qualifying",
-                       "warnings": "With warnings: more responses or codes than expected"}
+                       "warnings": "With warnings"}
 STATUS_LABELS = {"pending": "Pending", "approved": "Approved", "rejected": "Rejected"}
 FILTERS = ("year", "region", "teaching_partnership", "employer_type", "status", "round_status",
            "q")
