@@ -36,6 +36,7 @@ from app.rounds.service import (
     create_round,
     delete_round,
     describe_round,
+    ensure_expected_changeable,
     list_rounds,
     open_round,
     update_round,
@@ -164,6 +165,10 @@ def edit_page(request: Request, round_: LeadRound, session: SessionDep) -> HTMLR
 def edit(request: Request, round_: LeadRound, session: SessionDep, form: FormDep,
          user: CurrentUser) -> Response:
     ensure_changeable(round_)
+    if any(name.startswith("expected_") for name in form):
+        # A form opened while the round was a draft (or made up) is refused whole, with the
+        # page that says why, rather than saving its date and dropping its numbers.
+        ensure_expected_changeable(round_)
     expected, errors, values = None, {}, {}
     if round_.status == RoundStatus.DRAFT:
         parsed, errors, values = read_form(form, ExpectedForm)

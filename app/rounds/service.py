@@ -166,15 +166,22 @@ def open_round(*, session: Session, round_id: int) -> Round:
     return reloaded(session, round_id)
 
 
+def ensure_expected_changeable(round_: Round) -> None:
+    """RoundConflict unless the round is a draft: rule 5 fixes the expected numbers at open,
+    so that a group cannot be made to look expected after its answers have arrived."""
+    if round_.status != RoundStatus.DRAFT:
+        raise RoundConflict("The expected numbers are fixed once the round opens",
+                            field="expected")
+
+
 def update_round(
     *, session: Session, round_: Round, expected: Mapping[str, int] | None = None,
     closes_on: date | None = None,
 ) -> Round:
     """Change the expected numbers (while a draft: rule 5 fixes them at open) and the closing
     date (while a draft or open, never earlier once open). All or nothing."""
-    if expected is not None and round_.status != RoundStatus.DRAFT:
-        raise RoundConflict("The expected numbers are fixed once the round opens",
-                            field="expected")
+    if expected is not None:
+        ensure_expected_changeable(round_)
     if closes_on is not None:
         check_closing_date(closes_on, year=round_.year, status=round_.status,
                            current=round_.closes_on)
