@@ -5,10 +5,13 @@ submission key (so a double click on "Send your answers" stores once) and, for a
 survey, the code. On what may be a shared work computer, none of that may be readable, so the
 cookie is encrypted and authenticated (AES-256-GCM, an AEAD, from the maintained `cryptography`
 library) under a key derived from SECRET_KEY with HKDF, not merely signed (rule 10): without the
-secret it is random bytes, and a changed byte makes it worthless. It carries the time it was
-written and is dropped after DRAFT_MAX_AGE_SECONDS; it is scoped to one survey's path, HttpOnly,
-SameSite=Lax, lasts for the browser session and is deleted when the answers are sent. Once the
-round closes its pages refuse every draft, so the answers in it can never be sent. A second
+secret it is random bytes, and a changed byte makes it worthless. It expires with its round:
+sealed inside it are the time it was written and the moment it expires, the sooner of
+DRAFT_MAX_AGE_SECONDS later and the round's closing moment (the end of `closes_on`, UK time,
+app.lifecycle.closing); its Max-Age and Expires say the same moment, and one presented after it
+is dropped even if timed work has not closed the round yet. It is scoped to one survey's path,
+HttpOnly, SameSite=Lax, and deleted when the answers are sent. Once the round closes its pages
+refuse every draft, so the answers in it can never be sent. A second
 cookie, holding nothing but "1", lets the start page say that this browser has already sent
 answers; it never stops anyone answering.
 """
@@ -18,6 +21,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
@@ -28,6 +32,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from app.config import get_settings
+from app.lifecycle.closing import closing_moment
 from app.statements.loader import StatementSet
 
 DRAFT_COOKIE = "asye360_answers"
@@ -57,13 +62,15 @@ class Draft:
 
 
 def read_draft(request: Request) -> Draft | None:
-    """The draft this browser sent for this path, or None (none, forged, or too old)."""
+    """The draft this browser sent for this path, or None (none, forged, too old, or past its
+    round's closing moment)."""
     raw = request.cookies.get(DRAFT_COOKIE)
     if not raw:
         return None
     try:
         data = _open(raw)
-        if not 0 <= time.time() - data["t"] <= DRAFT_MAX_AGE_SECONDS:
+        now = _now()
+        if not 0 <= now - data["t"] <= DRAFT_MAX_AGE_SECONDS or now >= data.get("e", now + 1):
             return None
         ratings = {
             int(number): score
@@ -75,11 +82,20 @@ def read_draft(request: Request) -> Draft | None:
         return None
 
 
-def write_draft(response: Response, draft: Draft, *, path: str) -> None:
-    data = {"r": draft.public_ratings(), "k": draft.submission_key, "t": int(time.time())}
+def write_draft(response: Response, draft: Draft, *, path: str,
+                closes_on: date | None = None) -> None:
+    """Set the draft's cookie, to expire after a day or at the round's closing moment (when it
+    has a closing date), whichever comes first."""
+    now = _now()
+    expires = now + DRAFT_MAX_AGE_SECONDS
+    if closes_on is not None:
+        expires = min(expires, closing_moment(closes_on).timestamp())
+    expires = int(expires)  # whole seconds, rounded down: never after the closing moment
+    data = {"r": draft.public_ratings(), "k": draft.submission_key, "t": int(now), "e": expires}
     if draft.code is not None:
         data["c"] = draft.code
-    response.set_cookie(DRAFT_COOKIE, _seal(data), path=path, **_cookie_flags())
+    response.set_cookie(DRAFT_COOKIE, _seal(data), path=path, max_age=max(0, int(expires - now)),
+                        expires=datetime.fromtimestamp(expires, UTC), **_cookie_flags())
 
 
 def clear_draft(response: Response, *, path: str) -> None:
@@ -94,6 +110,11 @@ def mark_sent(response: Response, *, path: str) -> None:
     response.set_cookie(
         SENT_COOKIE, "1", max_age=SENT_MAX_AGE_SECONDS, path=path, **_cookie_flags()
     )
+
+
+def _now() -> float:
+    """The clock drafts are dated by (a function of its own, so tests can move it)."""
+    return time.time()
 
 
 def _seal(data: dict) -> str:

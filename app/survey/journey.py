@@ -17,6 +17,7 @@ A theme page is `{base}/theme/{number}` (its first part) and `{base}/theme/{numb
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, Request
@@ -102,6 +103,8 @@ class Journey:
     check: dict[str, Any] = field(default_factory=dict)
     # Shown on every page of the journey, e.g. "This evaluation closes on 14 March 2026".
     notice: str | None = None
+    # The round's closing date: the draft cookie expires at its end, if not sooner.
+    closes_on: date | None = None
     pages: list[Page] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -165,7 +168,7 @@ class Journey:
             response = redirect(self.check_url)
         else:
             response = redirect(self.url(self.pages[page.index]))
-        write_draft(response, self.draft, path=self.base)
+        write_draft(response, self.draft, path=self.base, closes_on=self.closes_on)
         return response
 
     def change_urls(self) -> dict[int, str]:

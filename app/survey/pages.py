@@ -58,7 +58,7 @@ def _journey(request: Request, session: Session, token: str, *,
     base = f"/survey/{token}"
     return survey, Journey(statement_set=survey.statement_set, draft=draft, base=base,
                            first_back=f"{base}/start" if survey.code else base,
-                           notice=closing_notice(survey))
+                           notice=closing_notice(survey), closes_on=survey.closes_on)
 
 
 def closing_notice(survey: Survey) -> str | None:
@@ -98,7 +98,7 @@ def check_code(request: Request, session: AutocommitSessionDep, form: FormDep) -
     if draft is None or draft.code != survey.code:
         draft = Draft(code=survey.code)
     response = redirect(f"/survey/{CODE}/start")
-    write_draft(response, draft, path=f"/survey/{CODE}")
+    write_draft(response, draft, path=f"/survey/{CODE}", closes_on=survey.closes_on)
     return response
 
 
