@@ -14,7 +14,7 @@ from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 
-from sqlalchemy import text
+from sqlalchemy import false, text, update
 from sqlmodel import Session, select
 
 from app.benchmarks.audit import audit
@@ -156,9 +156,19 @@ def _figure(row: PublishedBenchmark) -> Figure:
 
 
 def _lock(session: Session, scope: Scope) -> None:
-    """Publish one scope at a time on PostgreSQL: two readers auditing at once could each add a
-    group that is safe alone and not together. (SQLite writes one transaction at a time.)"""
-    if session.get_bind().dialect.name == "postgresql":
+    """Publish one scope at a time: two readers auditing at once could each add a group that is
+    safe alone and not together, or both store a scope's first figures.
+
+    PostgreSQL: an advisory lock per scope. SQLite: its one write lock, taken before the
+    published history is read. pysqlite begins a transaction only at the first write, so the
+    history would otherwise be read outside it, by both readers, before either stored; a write
+    that changes nothing takes the lock (as `lock_open_round` does), and a second reader waits
+    for the first to commit (the busy timeout) and then reads what it published.
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         key = f"benchmarks:{scope.year}:{scope.programme}:{scope.statement_set}"
         session.execute(text("select pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
-
+    elif dialect == "sqlite":
+        session.execute(update(PublishedBenchmark).where(false())
+                        .values(id=PublishedBenchmark.id))
