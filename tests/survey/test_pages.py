@@ -337,7 +337,9 @@ def test_the_draft_cookie_is_signed_scoped_to_the_link_and_hidden_from_scripts(c
     attributes = cookie.lower()
     assert f"path={base.lower()}" in attributes
     assert "httponly" in attributes and "samesite=lax" in attributes
-    assert "max-age" not in attributes and "expires" not in attributes  # the browser session
+    # It expires with the round, and within a day (tests/anonymity/test_draft_expiry.py).
+    max_age = int(attributes.split("max-age=", 1)[1].split(";", 1)[0])
+    assert 0 < max_age <= 24 * 60 * 60 and "expires=" in attributes
 
     client.cookies.set(DRAFT_COOKIE, "forged", domain="testserver.local", path=base)
     soup = page(client.get(f"{base}/theme/1"))
