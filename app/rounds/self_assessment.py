@@ -33,7 +33,8 @@ def _journey(request: Request, session: Session, round_: Round) -> Journey:
         ratings=get_self_assessment(session=session, round_id=round_.id) or {})
     return Journey(
         statement_set=get_statement_sets()[round_.statement_set], draft=draft, base=base,
-        first_back=base, closes_on=round_.closes_on, caption="Self-assessment: theme {number} of {count}",
+        first_back=base, closes_on=round_.closes_on,
+        caption="Self-assessment: theme {number} of {count}",
         part_caption="Self-assessment: theme {number}, part {part} of {parts}",
         theme_template="rounds/self_assessment_theme.html",
         check_template="rounds/self_assessment_check.html",
