@@ -19,6 +19,7 @@ import time
 from collections import defaultdict
 
 import aiohttp
+import typer
 from rich.console import Console
 
 from bench.measure import Ratio, Sizes, scalar
@@ -130,3 +131,37 @@ def bench_journeys(server_url: str, url: str, round_id: int, links: list[str], s
                  "(issue 17, measured elsewhere on this kind of machine)",
         ratio=ratio, target="≥ 20× (≥ 40 journeys/s)", met=ratio >= 20,
     ), result
+
+
+cli = typer.Typer(add_completion=False)
+
+
+@cli.command()
+def main(
+    seconds: float = typer.Option(15.0, help="How long to run journeys for"),
+    concurrency: int = typer.Option(50),
+    workers: int = typer.Option(2, help="Service worker processes"),
+) -> None:
+    """Benchmark 5 on its own: a throwaway database, the server, journeys, then the check that
+    the database holds one response per completed journey."""
+    from bench.data import open_round_with_links
+    from bench.server import running_server, throwaway_postgres
+
+    console = Console()
+    with throwaway_postgres("journey") as url:
+        round_id, links = open_round_with_links(url)
+        with running_server(url, workers=workers) as server:
+            result = asyncio.run(run_journeys(server.base_url, links, seconds=seconds,
+                                              concurrency=concurrency))
+        stored = scalar(url, f"SELECT count(*) FROM response WHERE round_id = {int(round_id)}")
+    console.print(f"{result['per_second']:,.1f} journeys/s: {result['completed']:,} completed "
+                  f"({result['requests']:,} requests) in {result['seconds']:.1f} s, "
+                  f"{result['failures']} failed, {stored:,} stored")
+    console.print(f"p99 ms per page: {result['p99_ms']}")
+    if result["failures"] or stored != result["completed"]:
+        console.print(f"[red]✗ {result['first_failures']}[/red]")
+        raise typer.Exit(code=1)
+
+
+if __name__ == "__main__":
+    cli()

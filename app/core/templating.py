@@ -107,11 +107,48 @@ def label(key: str | None, list_name: str) -> str:
     return get_reference().label(list_name, key)
 
 
+_MADE_ONCE: dict[tuple, Markup] = {}
+_MADE_ONCE_MOST = 4096  # a bound: back links carry a survey's token, so keys keep coming
+
+
+def once(macro, params: dict[str, Any]) -> Markup:
+    """`macro(params)`, made once per process for each `params`: `{{ once(govukButton, {…}) }}`.
+
+    For GOV.UK Frontend's component macros, imported without context, whose HTML depends only on
+    their params (the header, the phase banner, buttons, back links on every page). Each is a
+    chain of macros, and together they were a large part of a survey page's CPU (bench/README.md,
+    benchmark 5); the page template even renders its header twice. Params that are not plain data
+    (strings, markup, numbers, lists and dicts of them) are not remembered.
+    """
+    try:
+        key = (macro, _frozen(params))
+    except TypeError:
+        return macro(params)
+    made = _MADE_ONCE.get(key)
+    if made is None:
+        if len(_MADE_ONCE) >= _MADE_ONCE_MOST:
+            _MADE_ONCE.clear()
+        made = _MADE_ONCE[key] = Markup(macro(params))
+    return made
+
+
+def _frozen(value: Any) -> Any:
+    """A hashable copy of `value` that tells markup from text (they render differently)."""
+    if isinstance(value, dict):
+        return (dict, tuple((key, _frozen(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return (list, tuple(_frozen(item) for item in value))
+    if value is None or isinstance(value, str | int | float):
+        return (type(value), value)
+    raise TypeError(f"not plain data: {type(value).__name__}")
+
+
 environment.filters["signed"] = signed
 environment.filters["label"] = label
 environment.filters["counted"] = counted
 environment.filters["abbreviations"] = abbreviations
 environment.globals["ABBREVIATIONS"] = ABBREVIATIONS
+environment.globals["once"] = once
 environment.filters["plural"] = plural
 environment.filters["noun"] = noun
 # Words that depend on a setting read it: `{{ settings().small_group_k }}`, never a literal.

@@ -18,15 +18,17 @@ A theme page is `{base}/theme/{number}` (its first part) and `{base}/theme/{numb
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from app.core.routing import redirect
-from app.core.templating import render
+from app.core.templating import environment, render
 from app.errors import NotFound
-from app.statements.loader import StatementSet, Theme
+from app.statements.loader import ScalePoint, Statement, StatementSet, Theme
 from app.survey.drafts import Draft, clear_draft, write_draft
 from app.survey.forms import ThemeForm, answer_value, statement_field
 
@@ -79,6 +81,28 @@ def journey_pages(statement_set: StatementSet) -> list[Page]:
             pages.append(Page(theme=theme.model_copy(update={"statements": statements}),
                               part=part, parts=len(sizes), index=len(pages) + 1))
     return pages
+
+
+def statement_radios(statement: Statement, statement_set: StatementSet, value: str | None,
+                     error: str | None) -> Markup:
+    """One statement's radios fieldset (the `statement_radios` macro of survey/macros.html), made
+    once per process for each answer and error it can show.
+
+    GOV.UK Frontend's radios macro (a fieldset, a legend, seven items, a divider, an error
+    message, each a macro of its own) was most of a theme page's CPU: about 0.8 ms a statement,
+    eight to a page (bench/README.md, benchmark 5). Its output depends only on these arguments,
+    of which the set's scale and "I do not know" label are all the macro reads from the set, so
+    the same HTML is kept and reused: byte for byte what the macro writes.
+    """
+    return _statement_radios(statement, statement_set.scale, statement_set.do_not_know, value,
+                             error)
+
+
+@lru_cache(maxsize=4096)  # a few sets × 32 statements × 8 states (7 answers, or an error)
+def _statement_radios(statement: Statement, scale: tuple[ScalePoint, ...], do_not_know: str,
+                      value: str | None, error: str | None) -> Markup:
+    macro = environment.get_template("survey/macros.html").module.statement_radios
+    return Markup(macro(statement, {"scale": scale, "do_not_know": do_not_know}, value, error))
 
 
 @dataclass
@@ -219,4 +243,5 @@ class Journey:
             "form_action": self.url(page) + ("?return=check" if returning else ""),
             "back_link": back,
             "notice": self.notice,
+            "statement_radios": statement_radios,
         }, status_code=status_code)

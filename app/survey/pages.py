@@ -7,19 +7,21 @@ live only in that cookie (app.survey.drafts); nothing is stored until "Send your
 refusal (closed, not open, unknown, used) is a domain error with a page of its own.
 
 The pages only read (the survey behind a link or code) until "send", which stores with one
-call of its own (app.survey.submit): so their session is the autocommit one, a read being one
-database round trip on PostgreSQL.
+call of its own (app.survey.submit). A link's pages are async: on PostgreSQL the survey is read
+with one statement awaited on the event loop (`find_survey_async`), with no session and no
+thread hand-off (a sync route with a session hopped to a thread three times a request); the
+page is then made on the loop. What needs a session (a code, "send", SQLite) runs in a thread.
 """
 
 from fastapi import HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.accounts.deps import SignedInOrganisation
 from app.core.routing import FormDep, client_address, page_router, redirect
 from app.core.templating import render
-from app.db import AutocommitSessionDep
+from app.db import AutocommitSessionDep, session_scope
 from app.lifecycle.closing import long_date
 from app.survey.drafts import Draft, has_sent, mark_sent, read_draft, write_draft
 from app.survey.forms import CodeForm
@@ -29,11 +31,10 @@ from app.survey.service import (
     SurveyNotFound,
     count_code_attempt,
     ensure_answerable,
-    find_survey,
     find_survey_by_code,
     follow_short_link,
 )
-from app.survey.submit import submit_found
+from app.survey.submit import find_survey_async, submit_found
 
 CODE = "code"  # /survey/code/…: link tokens are 32 characters, so never this word
 
@@ -41,16 +42,16 @@ router = page_router(prefix="/survey")
 short_router = page_router()  # /s/{short}: the short links printed on posters
 
 
-def _journey(request: Request, session: Session, token: str, *,
-             answerable: bool = True) -> tuple[Survey, Journey]:
+async def _journey(request: Request, token: str, *,
+                   answerable: bool = True) -> tuple[Survey, Journey]:
     draft = read_draft(request)
     if token == CODE:
         if draft is None or draft.code is None:
             # A code-bound page without a code in the draft: enter one first.
             raise HTTPException(status_code=303, headers={"Location": f"/survey/{CODE}"})
-        survey = find_survey_by_code(session=session, code=draft.code)
+        survey = await run_in_threadpool(_find_by_code, draft.code)
     else:
-        survey = find_survey(session=session, token=token)
+        survey = await find_survey_async(token)
         draft = draft or Draft()
         draft.code = None  # a link's draft never carries a code, whatever cookie was sent
     if answerable:
@@ -59,6 +60,11 @@ def _journey(request: Request, session: Session, token: str, *,
     return survey, Journey(statement_set=survey.statement_set, draft=draft, base=base,
                            first_back=f"{base}/start" if survey.code else base,
                            notice=closing_notice(survey), closes_on=survey.closes_on)
+
+
+def _find_by_code(code: str) -> Survey:
+    with session_scope() as session:
+        return find_survey_by_code(session=session, code=code)
 
 
 def closing_notice(survey: Survey) -> str | None:
@@ -78,7 +84,7 @@ def follow_short(short: str, request: Request, session: AutocommitSessionDep) ->
 
 # Declared before /{token} so that "code" is never taken for a link token.
 @router.get("/code", response_class=HTMLResponse)
-def enter_code(request: Request) -> HTMLResponse:
+async def enter_code(request: Request) -> HTMLResponse:
     return render(request, "survey/code.html", {"code": "", "errors": {}})
 
 
@@ -109,13 +115,13 @@ def _code_error(request: Request, typed: str, message: str) -> HTMLResponse:
 
 
 @router.get("/code/start", response_class=HTMLResponse)
-def start_with_code(request: Request, session: AutocommitSessionDep) -> HTMLResponse:
-    return _start(request, *_journey(request, session, CODE))
+async def start_with_code(request: Request) -> HTMLResponse:
+    return _start(request, *await _journey(request, CODE))
 
 
 @router.get("/{token}", response_class=HTMLResponse)
-def start(token: str, request: Request, session: AutocommitSessionDep) -> HTMLResponse:
-    return _start(request, *_journey(request, session, token))
+async def start(token: str, request: Request) -> HTMLResponse:
+    return _start(request, *await _journey(request, token))
 
 
 def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
@@ -131,9 +137,10 @@ def _start(request: Request, survey: Survey, journey: Journey) -> HTMLResponse:
 
 @router.get("/{token}/theme/{number}", response_class=HTMLResponse)
 @router.get("/{token}/theme/{number}/part/{part}", response_class=HTMLResponse)
-def show_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
-               return_to: ReturnTo = None, again: bool = False, part: int = 1) -> HTMLResponse:
-    _, journey = _journey(request, session, token)
+async def show_theme(token: str, number: int, request: Request,
+                     return_to: ReturnTo = None, again: bool = False, part: int = 1
+                     ) -> HTMLResponse:
+    _, journey = await _journey(request, token)
     # Back after sending lands here with no answers in progress: say the answers were sent,
     # rather than show a blank theme that invites sending them twice. `again` lets someone
     # else on the same device answer (the cookie never stops anyone).
@@ -145,37 +152,41 @@ def show_theme(token: str, number: int, request: Request, session: AutocommitSes
 
 @router.post("/{token}/theme/{number}", response_class=HTMLResponse)
 @router.post("/{token}/theme/{number}/part/{part}", response_class=HTMLResponse)
-def save_theme(token: str, number: int, request: Request, session: AutocommitSessionDep,
-               form: FormDep,
-               return_to: ReturnTo = None, part: int = 1) -> Response:
-    _, journey = _journey(request, session, token)
+async def save_theme(token: str, number: int, request: Request, form: FormDep,
+                     return_to: ReturnTo = None, part: int = 1) -> Response:
+    _, journey = await _journey(request, token)
     return journey.save_theme(request, number, form, return_to, part)
 
 
 @router.get("/{token}/check", response_class=HTMLResponse)
-def check_answers(token: str, request: Request, session: AutocommitSessionDep) -> Response:
-    _, journey = _journey(request, session, token)
+async def check_answers(token: str, request: Request) -> Response:
+    _, journey = await _journey(request, token)
     return journey.check_answers(request)
 
 
 @router.post("/{token}/check", response_class=HTMLResponse)
-def send_answers(token: str, request: Request, session: AutocommitSessionDep,
-                 signed_in: SignedInOrganisation) -> Response:
+async def send_answers(token: str, request: Request,
+                       signed_in: SignedInOrganisation) -> Response:
     # Not checked for "answerable" first: a double click's second request must find the first
     # one's idempotency record (and go to "done"), even though the code is now used.
-    survey, journey = _journey(request, session, token, answerable=False)
+    survey, journey = await _journey(request, token, answerable=False)
     if gap := journey.unanswered():
         return gap
-    submit_found(session=session, survey=survey, ratings=journey.draft.public_ratings(),
-                 idempotency_key=journey.draft.submission_key, address=client_address(request),
-                 signed_in_organisation=signed_in)
+    await run_in_threadpool(_send, survey, journey.draft, client_address(request), signed_in)
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response
 
 
+def _send(survey: Survey, draft: Draft, address: str, signed_in: int | None) -> None:
+    with session_scope() as session:
+        submit_found(session=session, survey=survey, ratings=draft.public_ratings(),
+                     idempotency_key=draft.submission_key, address=address,
+                     signed_in_organisation=signed_in)
+
+
 @router.get("/{token}/done", response_class=HTMLResponse)
-def done(token: str, request: Request) -> Response:
+async def done(token: str, request: Request) -> Response:
     if not has_sent(request):
         return redirect(f"/survey/{token}")
     return render(request, "survey/done.html")

@@ -15,7 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TextClause, delete, func, insert, text
+from sqlalchemy import Select, TextClause, delete, func, insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -128,15 +128,21 @@ _SURVEY_COLUMNS = (
 
 def find_survey(*, session: Session, token: str) -> Survey:
     """The survey behind a link token, whatever its round's status; SurveyNotFound otherwise."""
-    row = session.exec(
+    row = session.exec(survey_by_token(token)).first()
+    if row is None:
+        raise SurveyNotFound
+    return survey_from(row, secret=token)
+
+
+def survey_by_token(token: Any) -> Select:
+    """find_survey's query: one row (a `survey_from` row) for a link's token, or none. `token` is
+    the token or a bind parameter (app.survey.submit runs it from the event loop)."""
+    return (
         select(*_SURVEY_COLUMNS, RoundLink.respondent_type)
         .join(Round, Round.id == RoundLink.round_id)
         .join(Organisation, Organisation.id == Round.organisation_id)
         .where(RoundLink.token == token, RoundLink.respondent_type.in_(ANONYMOUS_TYPES))
-    ).first()
-    if row is None:
-        raise SurveyNotFound
-    return _survey_from(row, secret=token)
+    )
 
 
 _SHORT_LINK_WINDOW_SECONDS = 60 * 60
@@ -189,10 +195,10 @@ def find_survey_by_code(*, session: Session, code: str) -> Survey:
     ).first()
     if row is None:
         raise SurveyNotFound
-    return _survey_from(row, secret=f"code:{normalised}", code=normalised, code_used=row.used)
+    return survey_from(row, secret=f"code:{normalised}", code=normalised, code_used=row.used)
 
 
-def _survey_from(row, *, secret: str, code: str | None = None, code_used: bool = False) -> Survey:
+def survey_from(row, *, secret: str, code: str | None = None, code_used: bool = False) -> Survey:
     return Survey(
         round_id=row.round_id,
         status=row.status,

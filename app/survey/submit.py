@@ -20,11 +20,13 @@ import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import psycopg
 from psycopg.rows import namedtuple_row
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
+from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -47,6 +49,8 @@ from app.survey.service import (
     find_survey_by_code,
     refusals_counted,
     submit_response,
+    survey_by_token,
+    survey_from,
 )
 from app.vocabulary import RoundStatus
 
@@ -282,11 +286,16 @@ class AsyncCallPool:
         self.calls = 0  # statements sent, for tests and benchmarks: one per submission
 
     async def call(self, params: dict[str, Any]) -> Any:
+        row = await self.fetch_one(_ASYNC_CALL, params)
+        self.calls += 1
+        return row
+
+    async def fetch_one(self, query: str, params: dict[str, Any]) -> Any:
+        """The first row of one statement (its own transaction), or None."""
         async with self._slots:
             connection = self._idle.pop() if self._idle else await self._connect()
             try:
-                cursor = await connection.execute(_ASYNC_CALL, params)
-                self.calls += 1
+                cursor = await connection.execute(query, params)
                 row = await cursor.fetchone()
             except (psycopg.OperationalError, psycopg.InterfaceError) as error:
                 await self._discard(connection)
@@ -318,6 +327,35 @@ _ASYNC_CALL = (
 )
 _async_pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncCallPool]" = \
     weakref.WeakKeyDictionary()
+
+
+async def find_survey_async(token: str) -> Survey:
+    """`service.find_survey` for an async route (the survey pages): on PostgreSQL its one
+    statement is awaited through this event loop's pool, with no thread hand-off and no session;
+    on SQLite it runs in the thread pool. Read afresh on every call: a round's status and closing
+    date change (rule 12), so nothing of it is remembered here."""
+    pool = _async_pool()
+    if pool is None:
+        return await run_in_threadpool(_find_survey, token)
+    query, params = _survey_by_token_sql()
+    row = await pool.fetch_one(query, {**params, "token": token})
+    if row is None:
+        raise SurveyNotFound
+    return survey_from(row, secret=token)
+
+
+def _find_survey(token: str) -> Survey:
+    with session_scope() as session:
+        return find_survey(session=session, token=token)
+
+
+@lru_cache(maxsize=1)
+def _survey_by_token_sql() -> tuple[str, dict[str, Any]]:
+    """`service.survey_by_token` as psycopg runs it: its SQL and parameters, `token` to fill."""
+    compiled = survey_by_token(bindparam("token", "")).compile(
+        dialect=psycopg_dialect(), compile_kwargs={"render_postcompile": True})
+    # Plain strings: psycopg would send an enum member's name, not its value.
+    return str(compiled), {key: str(value) for key, value in compiled.params.items()}
 
 
 def async_calls_sent() -> int:

@@ -160,3 +160,52 @@ def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_i
     assert "detail" in refused.json()
     assert stored.status_code == 201
     assert count_stored(session) == (3, 96, 0)
+
+
+def test_the_pages_lookup_finds_what_find_survey_finds_read_afresh(session):
+    """`find_survey_async` (the survey pages, on the event loop) against `find_survey`: the same
+    survey for every link, the round's status and closing date as they are now, none for an
+    unknown token."""
+    import asyncio
+    from datetime import date
+
+    from app.lifecycle.models import Round
+    from app.survey.service import SurveyNotFound, find_survey
+    from app.survey.submit import find_survey_async
+    from tests.builders import set_status
+
+    made = make_survey_round(session)
+    for token in made.links.values():
+        assert asyncio.run(find_survey_async(token)) == find_survey(session=session, token=token)
+    token = next(iter(made.links.values()))
+    set_status(session, made, "closed")
+    round_ = session.get(Round, made.round.id)
+    round_.closes_on = date(2026, 3, 14)
+    session.add(round_)
+    session.commit()
+    survey = asyncio.run(find_survey_async(token))
+    assert (survey.status, survey.closes_on) == ("closed", date(2026, 3, 14))
+    with pytest.raises(SurveyNotFound):
+        asyncio.run(find_survey_async("x" * 32))
+
+
+@on_postgres
+def test_a_link_page_reads_without_a_session(client, session):
+    """A theme page of a link: no connection taken from either SQLAlchemy pool (the survey is
+    read on the event loop's own connection)."""
+    made = make_survey_round(session)
+    token = next(iter(made.links.values()))
+    checkouts = []
+
+    def checkout(*_args):
+        checkouts.append(1)
+
+    pools = (get_engine().pool, get_autocommit_engine().pool)
+    for pool in pools:
+        event.listen(pool, "checkout", checkout)
+    try:
+        assert client.get(f"/survey/{token}/theme/1").status_code == 200
+    finally:
+        for pool in pools:
+            event.remove(pool, "checkout", checkout)
+    assert checkouts == []
