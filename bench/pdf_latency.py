@@ -4,6 +4,13 @@ A respondent's page must not wait for an employer's PDF. On one server (2 worker
 load a survey theme page (10 at a time, for a fixed time) alone, then while 4 report PDFs are
 downloaded over and over, alternated twice; p99 of the page in each, medians of the runs.
 Target: with PDFs at most 1.5× the page alone.
+
+Each version of a report is rendered once and kept (`report_pdf`), so downloading the same PDF
+again renders nothing. To measure rendering, not the cache, each PDF client deletes the round's
+kept PDF just before each download, so every download finds none and renders (unless another
+client's render is stored in the few milliseconds between the delete and the lookup). Reported:
+the downloads, and the renders seen stored (distinct `rendered_at`: a lower bound, since of
+renders that race to store the first copy one is kept).
 """
 
 import asyncio
@@ -12,8 +19,10 @@ import time
 
 import aiohttp
 import httpx
+import psycopg
 from rich.console import Console
 
+from bench import generate
 from bench.data import NATIONAL_EMAIL, NATIONAL_PASSWORD
 from bench.measure import Ratio, Sizes
 from bench.throughput import _hammer
@@ -23,20 +32,29 @@ PDFS_AT_ONCE = 4
 
 
 async def _page_p99(base: str, page: str, *, seconds: float, pdf: str | None,
-                    token: str) -> tuple[float, int]:
+                    token: str, database_url: str, round_id: int) -> tuple[float, int, set]:
     """The page's p99 (ms) over `seconds`, with PDF_AT_ONCE PDFs rendering meanwhile if `pdf`;
-    and how many PDFs were completed."""
-    done = 0
+    the PDFs downloaded, and the `rendered_at` of each seen stored."""
+    rendered: set = set()
+    downloads = 0
     stop = asyncio.Event()
 
     async def render_pdfs(client: aiohttp.ClientSession) -> None:
-        nonlocal done
-        while not stop.is_set():
-            async with client.get(pdf, headers={"Authorization": f"Bearer {token}"}) as response:
-                body = await response.read()
-                if response.status != 200 or not body.startswith(b"%PDF"):
-                    raise RuntimeError(f"PDF answered {response.status}")
-                done += 1
+        nonlocal downloads
+        async with await psycopg.AsyncConnection.connect(
+                generate.libpq_url(database_url), autocommit=True) as conn:
+            while not stop.is_set():
+                await conn.execute("DELETE FROM report_pdf WHERE round_id = %s", (round_id,))
+                async with client.get(pdf, headers={"Authorization": f"Bearer {token}"}) as answer:
+                    body = await answer.read()
+                    if answer.status != 200 or not body.startswith(b"%PDF"):
+                        raise RuntimeError(f"PDF answered {answer.status}")
+                downloads += 1
+                kept = await (await conn.execute(
+                    "SELECT rendered_at FROM report_pdf WHERE round_id = %s", (round_id,)
+                )).fetchone()
+                if kept:
+                    rendered.add(kept[0])
 
     async with aiohttp.ClientSession(base, timeout=aiohttp.ClientTimeout(total=300)) as client:
         renderers = [asyncio.create_task(render_pdfs(client))
@@ -49,34 +67,36 @@ async def _page_p99(base: str, page: str, *, seconds: float, pdf: str | None,
         await asyncio.gather(*renderers)
     if set(result.statuses) != {200}:
         raise RuntimeError(f"benchmark 6: survey page answered {result.statuses}")
-    return result.p99_ms, done
+    return result.p99_ms, downloads, rendered
 
 
-def bench_pdf_latency(server_url: str, round_id: int, link: str, sizes: Sizes,
-                      console: Console) -> tuple[Ratio, dict]:
+def bench_pdf_latency(server_url: str, database_url: str, round_id: int, link: str,
+                      sizes: Sizes, console: Console) -> tuple[Ratio, dict]:
     token = httpx.post(f"{server_url}/api/v1/auth/token", timeout=60,
                        data={"username": NATIONAL_EMAIL, "password": NATIONAL_PASSWORD}
                        ).json()["access_token"]
     page = f"/survey/{link}/theme/1"
     pdf = f"/api/v1/rounds/{round_id}/report.pdf"
-    alone, loaded, pdfs = [], [], 0
+    alone, loaded, pdfs, renders = [], [], 0, 0
     seconds = max(3.0, sizes.throughput_seconds)
     started = time.perf_counter()
+    where = {"token": token, "database_url": database_url, "round_id": round_id}
     with console.status("Benchmark 6: survey pages while PDFs render"):
-        asyncio.run(_page_p99(server_url, page, seconds=1, pdf=None, token=token))  # warm-up
+        asyncio.run(_page_p99(server_url, page, seconds=1, pdf=None, **where))  # warm-up
         for _ in range(2):
             alone.append(asyncio.run(_page_p99(server_url, page, seconds=seconds, pdf=None,
-                                               token=token))[0])
-            p99, done = asyncio.run(_page_p99(server_url, page, seconds=seconds, pdf=pdf,
-                                              token=token))
+                                               **where))[0])
+            p99, downloads, rendered = asyncio.run(_page_p99(
+                server_url, page, seconds=seconds, pdf=pdf, **where))
             loaded.append(p99)
-            pdfs += done
+            pdfs, renders = pdfs + downloads, renders + len(rendered)
     ratio = statistics.median(loaded) / statistics.median(alone)
     return Ratio(
         name=f"6. survey page p99 while {PDFS_AT_ONCE} report PDFs render "
              f"({PAGE_CLIENTS} page clients)",
-        measured=f"{statistics.median(loaded):.0f} ms ({pdfs} PDFs rendered meanwhile)",
+        measured=f"{statistics.median(loaded):.0f} ms ({pdfs} PDFs downloaded meanwhile, each "
+                 f"rendered: {renders} or more seen stored)",
         baseline=f"{statistics.median(alone):.0f} ms (the page alone)",
         ratio=ratio, target="≤ 1.5×", met=ratio <= 1.5,
     ), {"alone_p99_ms": [round(v) for v in alone], "with_pdfs_p99_ms": [round(v) for v in loaded],
-        "pdfs": pdfs, "seconds": round(time.perf_counter() - started, 1)}
+        "pdfs": pdfs, "renders_seen": renders, "seconds": round(time.perf_counter() - started, 1)}
