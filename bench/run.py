@@ -129,7 +129,7 @@ def _throughput_only(sizes: Sizes, console: Console, details: dict) -> tuple[lis
 
 
 def _pdf_only(sizes: Sizes, console: Console, details: dict,
-              pdf_niceness: tuple[int, ...] = (0, 10, 0, 10)) -> tuple[list[Ratio], dict]:
+              pdf_niceness: tuple[int, ...] = (0, 10)) -> tuple[list[Ratio], dict]:
     """Benchmark 6 alone: the report round and the timing at full size (FULL's 2,000 responses
     and 6 s runs, whatever `sizes` says), in a national data set of `sizes` (the report reads
     its cohort's rounds)."""
