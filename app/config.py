@@ -43,9 +43,17 @@ class Settings(BaseSettings):
     minimum_line_manager: int = Field(default=1, ge=0)
     minimum_organisations: int = Field(default=3, ge=3)
 
-    # Report PDFs render in a pool of this many worker processes, so that rendering (seconds of
-    # CPU each) never takes more than this many cores from the survey pages.
+    # GET /api/v1/reference lists the active Teaching Partnerships from a copy each process keeps
+    # this long; a change shows at once in the process that made it, and within this many
+    # seconds in every other worker and instance (app.partnerships.service). 0: read every time.
+    partnerships_cache_seconds: float = Field(default=5, ge=0, le=300)
+
+    # Report PDFs render in a pool of this many processes per web worker process, so that
+    # rendering (seconds of CPU each) never takes more than this many cores per worker ...
     pdf_workers: int = Field(default=1, ge=1, le=16)
+    # ... and at this CPU niceness above the web process (os.nice; 19 is the lowest priority),
+    # so that survey pages keep their cores while PDFs render.
+    pdf_niceness: int = Field(default=10, ge=0, le=19)
 
     # Where people write to: the phase banner's feedback link, and the contact in the privacy
     # notice and the accessibility statement. Deployments set their own.

@@ -64,14 +64,15 @@ def open_round_with_links(url: str) -> tuple[int, list[str]]:
     return round_id, [link.rsplit("/", 1)[1] for link in links.values()]
 
 
-def add_report_round(url: str, responses: int, console: Console) -> int:
+def add_report_round(url: str, responses: int, console: Console,
+                     name: str = "Report Bench Council") -> int:
     """One more organisation with a closed round last year and, this year, a round of
     `responses` responses closed by the service (so its summary is the one `close_round` writes).
     """
     from app.rounds.service import close_round
 
     with service_session(url) as session:
-        previous, latest = _rounds(session, name="Report Bench Council",
+        previous, latest = _rounds(session, name=name,
                                    years=generate.academic_years(2))
     generate.load_round_responses(url, previous, respondents=max(8, responses // 4),
                                   console=console, seed=11)

@@ -28,7 +28,7 @@ from bench.journey import bench_journeys
 from bench.measure import FULL, SMALL, Ratio, Sizes, machine, scalar
 from bench.memory import memory_ratio, national_peak_memory
 from bench.national import bench_national
-from bench.pdf_latency import bench_pdf_latency
+from bench.pdf_latency import PDFS_AT_ONCE, bench_pdf_latency
 from bench.pgbench import pgbench_limit
 from bench.report import bench_report
 from bench.server import running_server, throwaway_postgres
@@ -57,6 +57,10 @@ def run(sizes: Sizes, console: Console, only: str = "all") -> tuple[list[Ratio],
     details: dict = {"machine": machine(), "sizes": sizes.__dict__}
     console.print(f"Machine: {details['machine']}")
     ratios: list[Ratio] = []
+    if only == "throughput":
+        return _throughput_only(sizes, console, details)
+    if only == "pdf":
+        return _pdf_only(sizes, console, details)
 
     # Load without loss and benchmark 1 share one server and database, on separate rounds.
     with throwaway_postgres("launch") as url:
@@ -106,12 +110,56 @@ def run(sizes: Sizes, console: Console, only: str = "all") -> tuple[list[Ratio],
         national, details["national"] = bench_national(url, sizes, ratings, console)
         ratios.extend(national)
         _, survey_links = open_round_with_links(url)
+        pdf_rounds = [report_round, *_more_report_rounds(url, sizes.report_responses, console)]
         with running_server(url) as server:
-            ratio, details["pdf"] = bench_pdf_latency(server.base_url, report_round,
+            ratio, details["pdf"] = bench_pdf_latency(server.base_url, url, pdf_rounds,
                                                       survey_links[0], sizes, console)
         ratios.append(ratio)
         ratios.append(memory_ratio(before, after))
     return ratios, details
+
+
+def _throughput_only(sizes: Sizes, console: Console, details: dict) -> tuple[list[Ratio], dict]:
+    """Benchmark 1 alone, on a fresh server: to compare a change before and after quickly."""
+    with throwaway_postgres("throughput") as url:
+        with running_server(url) as server:
+            _, links = open_round_with_links(url)
+            ratio, details["throughput"] = bench_throughput(server.base_url, links, sizes, console)
+    return [ratio], details
+
+
+def _pdf_only(sizes: Sizes, console: Console, details: dict,
+              pdf_niceness: tuple[int, ...] = (0, 10)) -> tuple[list[Ratio], dict]:
+    """Benchmark 6 alone: the report round and the timing at full size (FULL's 2,000 responses
+    and 6 s runs, whatever `sizes` says), in a national data set of `sizes` (the report reads
+    its cohort's rounds)."""
+    with throwaway_postgres("pdf") as url:
+        add_national_user(url)
+        generate.load_national(url, organisations=sizes.organisations, years=sizes.years,
+                               respondents=sizes.respondents_before, console=console)
+        report_round = add_report_round(url, FULL.report_responses, console)
+        pdf_rounds = [report_round, *_more_report_rounds(url, FULL.report_responses, console)]
+        _, survey_links = open_round_with_links(url)
+        ratios = []
+        # Renders at the web process's priority and at the default PDF_NICENESS, one server
+        # after the other on the same data: the change, before and after, in one run. Timed as
+        # a full run is (6 s a run): a 2,000-response PDF takes seconds.
+        for niceness in pdf_niceness:
+            with running_server(url, extra_env={"PDF_NICENESS": str(niceness)}) as server:
+                ratio, details[f"pdf niceness {niceness}"] = bench_pdf_latency(
+                    server.base_url, url, pdf_rounds, survey_links[0], FULL, console)
+            ratio.name += f" (PDF_NICENESS={niceness})"
+            console.print(ratio.name, ratio.measured, ratio.baseline, f"{ratio.ratio:.2f}×",
+                          details[f"pdf niceness {niceness}"])
+            ratios.append(ratio)
+    return ratios, details
+
+
+def _more_report_rounds(url: str, responses: int, console: Console) -> list[int]:
+    """Benchmark 6's PDF clients each render a round of their own (so never hit the PDF cache):
+    the report round and these, of the same size."""
+    return [add_report_round(url, responses, console, name=f"Report Bench Council {number}")
+            for number in range(2, PDFS_AT_ONCE + 1)]
 
 
 def _print_load(console: Console, name: str, result: dict) -> None:
@@ -197,8 +245,10 @@ cli = typer.Typer(add_completion=False)
 @cli.command()
 def main(
     small: bool = typer.Option(False, "--small", help="Tiny sizes: checks the scripts work"),
-    only: str = typer.Option("all", help="all, or launch: load, submissions and pgbench only "
-                             "(no national data set; never rewrites the README)"),
+    only: str = typer.Option("all", help="all; launch: load, submissions, pgbench and journeys "
+                             "(no national data set); throughput: benchmark 1 alone; pdf: "
+                             "benchmark 6 alone (a 2,000-response report round). Only `all` "
+                             "rewrites the README"),
     write: bool = typer.Option(None, help="Rewrite bench/README.md (default: on a full run)"),
 ) -> None:
     """Run the load checks and the four benchmarks; print the ratios."""
@@ -208,7 +258,8 @@ def main(
     if (write if write is not None else not small) and only == "all":
         write_readme(results_markdown(ratios, details))
         console.print(f"Results written to {README}")
-    problems = details["load"]["problems"] + details["load with connection kills"]["problems"]
+    problems = [problem for name in ("load", "load with connection kills")
+                for problem in details.get(name, {}).get("problems", [])]
     if problems:
         raise typer.Exit(code=1)
 

@@ -35,6 +35,7 @@ settings.load_profile("asye360")
 def _reset_caches() -> None:
     from app.config import get_settings
     from app.db import get_autocommit_engine, get_engine
+    from app.partnerships.service import forget_active_partnerships
     from app.statements.loader import get_statement_sets
     from app.statements.reference import get_reference
     from app.survey.submit import forget_links
@@ -46,6 +47,7 @@ def _reset_caches() -> None:
                    get_reference):
         cached.cache_clear()
     forget_links()
+    forget_active_partnerships()
 
 
 @pytest.fixture(scope="session")

@@ -7,14 +7,21 @@ it; renaming changes the name everywhere it is shown.
 
 Readers that run outside a request's session (the schemas' validators, labels in exports)
 use the functions without a `session`, which open a short one of their own.
+
+`GET /api/v1/reference`, the cheapest and most frequently called endpoint, reads the active list
+through a per-process cache instead (`cached_active_partnerships`); everything that decides
+something (registration's checks, the national filters, the pages) reads the table.
 """
 
 import re
+import threading
+import time
 from collections.abc import Iterable
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from app.config import get_settings
 from app.db import session_scope, utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.partnerships.models import MAX_KEY_LENGTH, MAX_NAME_LENGTH, TeachingPartnership
@@ -33,6 +40,51 @@ def list_partnerships(*, session: Session | None = None,
     if not include_retired:
         query = query.where(TeachingPartnership.retired_at.is_(None))
     return list(session.exec(query))
+
+
+# (key, name) of each active partnership, and when it was read (`_clock`). A new generation
+# begins at every change made in this process, so a read that started before the change can never
+# store what it read over it.
+_active: tuple[float, tuple[tuple[str, str], ...]] | None = None
+_generation = 0
+_active_lock = threading.Lock()
+_clock = time.monotonic  # tests move it
+
+
+def cached_active_partnerships() -> tuple[tuple[str, str], ...] | None:
+    """(key, name) of the active partnerships, as read at most PARTNERSHIPS_CACHE_SECONDS ago in
+    this process; None when that copy is too old or gone (then `load_active_partnerships`).
+
+    How stale it can be: a change made in this process (`add_partnership`, `change_partnership`,
+    `seed_partnerships`) forgets the copy at once, so this process shows it on its next request.
+    Other processes (the other workers of `asye360 serve`, other instances behind the load
+    balancer) do not hear of it and show the change at most PARTNERSHIPS_CACHE_SECONDS later.
+    A stale list offers a just-retired partnership or the old name of a renamed one; it never
+    decides anything (registration checks the table itself).
+    """
+    active = _active
+    if active is None or _clock() - active[0] >= get_settings().partnerships_cache_seconds:
+        return None
+    return active[1]
+
+
+def load_active_partnerships() -> tuple[tuple[str, str], ...]:
+    """Read the active partnerships from the table, and keep them for the cache's reads."""
+    global _active
+    generation = _generation
+    read_at = _clock()
+    rows = tuple((p.key, p.name) for p in list_partnerships(include_retired=False))
+    with _active_lock:
+        if generation == _generation:
+            _active = (read_at, rows)
+    return rows
+
+
+def forget_active_partnerships() -> None:
+    """Drop this process's copy of the active list (after a change, and between tests)."""
+    global _active, _generation
+    with _active_lock:
+        _active, _generation = None, _generation + 1
 
 
 def active_keys(*, session: Session | None = None) -> list[str]:
@@ -84,6 +136,7 @@ def _commit(session: Session, partnership: TeachingPartnership) -> TeachingPartn
     except IntegrityError as error:  # the same name or key stored at the same moment
         session.rollback()
         raise Conflict(_NAME_TAKEN, field="name") from error
+    forget_active_partnerships()
     session.refresh(partnership)
     return partnership
 
@@ -132,3 +185,4 @@ def seed_partnerships(*, session: Session, rows: Iterable[tuple[str, str]]) -> N
     session.add_all(TeachingPartnership(key=key, name=name) for key, name in rows
                     if key not in known)
     session.commit()
+    forget_active_partnerships()

@@ -1,14 +1,17 @@
 """The report as a tagged, accessible PDF: rendered once per version, in a bounded pool.
 
-Rendering takes seconds of CPU, so it happens in at most `PDF_WORKERS` worker processes (a
-process pool: the survey pages in the web process keep their cores and their GIL), and each
+Rendering takes seconds of CPU, so it happens in at most `PDF_WORKERS` worker processes per web
+worker (a process pool: the survey pages in the web process keep their GIL), at a low CPU
+priority (`PDF_NICENESS`: the pages keep their cores while a PDF renders), and each
 version of a round's report is rendered once and kept in `report_pdf`. The version is a digest
 of the HTML it is rendered from, so a report that changes (its benchmarks republished, a new
 template) is rendered again, and one that does not is never rendered twice.
 """
 
+import contextlib
 import hashlib
 import multiprocessing
+import os
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
@@ -35,6 +38,18 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html).write_pdf(pdf_variant=PDF_VARIANT)
 
 
+def _lower_priority(niceness: int) -> None:
+    """The render workers' initializer: run `niceness` (PDF_NICENESS) below the web process.
+
+    Rendering is background work someone waits seconds for anyway; a respondent waits for a
+    page. At niceness 10 the kernel gives a render about a tenth of the CPU time of a web worker
+    that wants the same core, so survey pages barely slow while PDFs render, and a render still
+    uses any core that is otherwise idle.
+    """
+    with contextlib.suppress(OSError):  # not allowed here (some sandboxes): render as we are
+        os.nice(niceness)
+
+
 def _render_pool() -> ProcessPoolExecutor:
     global _pool
     with _pool_lock:
@@ -42,7 +57,9 @@ def _render_pool() -> ProcessPoolExecutor:
             # "spawn": a fresh interpreter, never a fork of a web process holding threads and
             # database connections.
             _pool = ProcessPoolExecutor(max_workers=get_settings().pdf_workers,
-                                        mp_context=multiprocessing.get_context("spawn"))
+                                        mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_lower_priority,
+                                        initargs=(get_settings().pdf_niceness,))
         return _pool
 
 

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import Session
 
+from app.config import get_settings
 from app.reports import pdf as report_pdf
 from app.reports.models import ReportPdf
 from tests.builders import (
@@ -79,3 +80,18 @@ def test_a_new_version_of_a_report_is_rendered_again_and_replaces_the_old(sessio
     with Session(session.get_bind()) as fresh:
         kept = fresh.get(ReportPdf, round_.id)
         assert kept.version == report_pdf.version_of(html.format(2, "two"))
+
+
+def test_pdfs_render_at_a_lower_cpu_priority_than_the_web_process():
+    """Survey pages keep their cores while PDFs render (bench/README.md, benchmark 6)."""
+    import os
+
+    report_pdf.shutdown_render_pool()  # a pool started by this test's settings
+    try:
+        web = os.getpriority(os.PRIO_PROCESS, 0)
+        render = report_pdf._render_pool().submit(os.getpriority, os.PRIO_PROCESS, 0).result()
+        assert get_settings().pdf_niceness == 10  # the default
+        assert render == min(19, web + 10)
+        assert os.getpriority(os.PRIO_PROCESS, 0) == web  # the web process is left as it was
+    finally:
+        report_pdf.shutdown_render_pool()
