@@ -75,8 +75,10 @@ def create_app() -> FastAPI:
     # The respondent pages first: a request is matched against the routes in order, one by one,
     # and on launch day nearly every request is one of these (about a fifth of a survey page's
     # CPU went on trying the 150-odd routes before them). Nothing else lives under /survey or /s.
+    # The same for the survey API: a submission is matched before the other API routes.
     app.include_router(survey_pages.router)
     app.include_router(survey_pages.short_router)
+    app.include_router(survey_api.router, prefix=API_PREFIX)
     app.include_router(health.router)
     for module in (
         statements_api,
@@ -84,7 +86,6 @@ def create_app() -> FastAPI:
         passwords_api,
         organisation_api,
         rounds_api,
-        survey_api,
         reports_api,
         national_admin_api,  # before national_api: /national/organisations is not a /{year}
         partnerships_api,
