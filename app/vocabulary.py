@@ -1,7 +1,7 @@
 """The words of the domain, said once: round statuses, respondent types, roles, RAG, breakdowns.
 
 Only the standard library is imported here, so that anything (the pure arithmetic of
-app.reports.aggregation included) can use the same words as the tables and the API. The values
+app.results.arithmetic included) can use the same words as the tables and the API. The values
 are the keys of the API contract (PRODUCT.md section 5); the labels people read come from the
 reference lists in statements/reference/.
 """
