@@ -140,7 +140,8 @@ def test_region_minus_partnership_isolates_the_one_outside_so_the_partnership_is
 
     result = audit([], [("region", region), ("partnership", partnership)])
 
-    assert result == Audit(accepted=("region",), withheld=(Withheld("partnership", letters("d")),))
+    assert result == Audit(accepted=("region",), withheld=(
+        Withheld("partnership", letters("d"), with_accepted=("region",)),))
 
 
 def test_a_region_and_partnership_differing_by_four_are_both_shown():
