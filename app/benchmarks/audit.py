@@ -157,13 +157,25 @@ def combining(
     for index, row in enumerate(rows):
         first.setdefault(row, index)
     columns = sorted(first.values())
-    outside = group.union(*(rows[j] for j in columns)) - isolated
-    patterns = sorted({(o in group, tuple(o in rows[j] for j in columns)) for o in outside})
-    weights = _solve_every(([*map(int, inside), int(own)] for own, inside in patterns),
-                           len(columns))
+    # Each organisation's pattern: the columns it is in (walking the rows, not asking each row
+    # about each organisation), and whether it is in the group.
+    member_of: dict[H, list[int]] = {}
+    for position, j in enumerate(columns):
+        for organisation in rows[j]:
+            member_of.setdefault(organisation, []).append(position)
+    for organisation in group:
+        member_of.setdefault(organisation, [])
+    patterns = sorted({(organisation in group, tuple(positions))
+                       for organisation, positions in member_of.items()
+                       if organisation not in isolated})
+    constant = len(columns)
+    weights = _basic_solution(
+        ({**dict.fromkeys(positions, 1), **({constant: 1} if own else {})}
+         for own, positions in patterns),
+        constant)
     if weights is None:
         return ()
-    return tuple(j for j, weight in zip(columns, weights, strict=True) if weight)
+    return tuple(columns[position] for position in sorted(weights))
 
 
 def smallest_isolated(published: Iterable[Iterable[H]], *, minimum: int = 3) -> frozenset[H] | None:
@@ -624,6 +636,40 @@ def _solve_every(equations: Iterable[list[int]], unknowns: int) -> list[Fraction
         )
         y[lead] = -rest / row[lead]
     return y
+
+
+def _basic_solution(equations: Iterable[Row], constant: int) -> dict[int, Fraction] | None:
+    """The unknowns y (by column) set by a basic solution of sum row[c] y_c + row[constant] = 0
+    for every row, the free unknowns 0; None if there is none. Sparse Gauss–Jordan elimination
+    in integers, each row's lead its least column: the unknowns set are pivot columns, so they
+    are independent, and earlier columns are preferred."""
+    rows: dict[int, Row] = {}  # lead -> row, zero at every other lead
+    at: dict[int, set[int]] = {}  # column -> the leads of the rows with an entry there
+    for equation in equations:
+        for lead in [c for c in equation if c in rows]:
+            # A row is zero at the other leads, so this leaves the equation's other entries at
+            # leads non-zero, and brings in no new lead.
+            equation = _eliminate(equation, lead, rows[lead])
+        unknowns = [c for c in equation if c != constant]
+        if not unknowns:
+            if equation.get(constant):
+                return None
+            continue
+        lead = min(unknowns)
+        equation = _primitive(equation, lead)
+        for r in list(at.get(lead, ())):
+            old = rows[r]
+            new = _primitive(_eliminate(old, lead, equation), r)
+            for c in old.keys() - new.keys():
+                at[c].discard(r)
+            for c in new.keys() - old.keys():
+                at.setdefault(c, set()).add(r)
+            rows[r] = new
+        rows[lead] = equation
+        for c in equation:
+            at.setdefault(c, set()).add(lead)
+    return {lead: Fraction(-row[constant], row[lead])
+            for lead, row in rows.items() if row.get(constant)}
 
 
 def _primitive(row: Row, pivot: int | None = None) -> Row:
