@@ -8,7 +8,8 @@ from app.lifecycle.models import Round
 from app.partnerships.models import TeachingPartnership
 from app.plans.models import ActionPlanItem
 from app.ratelimit import RateCount
-from app.reports.models import ReportPdf, RoundResponses, RoundStatement, RoundSummary
+from app.reports.models import ReportPdf
+from app.results.models import RoundResponses, RoundStatement, RoundSummary, RoundTypeStatement
 from app.statements.models import StatementSetRecord
 from app.survey.models import (
     CodeCount,
@@ -39,6 +40,7 @@ __all__ = [
     "RoundResponses",
     "RoundStatement",
     "RoundSummary",
+    "RoundTypeStatement",
     "StatementSetRecord",
     "SurveyResponse",
     "TeachingPartnership",

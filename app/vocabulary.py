@@ -1,11 +1,12 @@
 """The words of the domain, said once: round statuses, respondent types, roles, RAG, breakdowns.
 
 Only the standard library is imported here, so that anything (the pure arithmetic of
-app.reports.aggregation included) can use the same words as the tables and the API. The values
+app.results.arithmetic included) can use the same words as the tables and the API. The values
 are the keys of the API contract (PRODUCT.md section 5); the labels people read come from the
 reference lists in statements/reference/.
 """
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -142,8 +143,15 @@ BENCHMARKS_GIVE_TO_GET = (
     "benchmarks are shown only in the report of a round that meets the minimum criteria")
 
 
-def withheld_benchmark(organisations: int) -> str:
-    """Why a benchmark group is withheld by the disclosure audit (rule 7), in words."""
+def withheld_benchmark(organisations: int, combined_with: Sequence[str] = ()) -> str:
+    """Why a benchmark group is withheld by the disclosure audit (rule 7), in words: the groups
+    it would combine with (e.g. "the North West region"), never the organisations it would give
+    away."""
     who = "1 organisation" if organisations == 1 else f"{organisations} organisations"
-    return (f"withheld: together with the other benchmarks published this year it would let "
+    if not combined_with:
+        return (f"withheld: together with the other benchmarks published this year it would let "
+                f"anyone work out the figures of {who}")
+    names = [f"for {name}" for name in combined_with]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return (f"withheld: together with the figures published this year {listed}, it would let "
             f"anyone work out the figures of {who}")

@@ -2,7 +2,7 @@
 
 Ratings go in with COPY (psycopg `cursor.copy`) while the rating table's keys are set aside, and
 are put back (and so checked) in one pass each afterwards; every closed round's summary rows
-are then built by the app's own aggregate (app.reports.summaries), the one closing a round
+are then built by the app's own aggregate (app.results.summaries), the one closing a round
 runs. Run it alone to fill a database of your own:
 
     python -m bench.generate postgresql+psycopg://postgres@127.0.0.1:5432/mydb --organisations 1000
@@ -129,12 +129,12 @@ def load_round_responses(
 
 def rebuild_summaries(url: str, *, console: Console | None = None) -> None:
     """Every closed round's summary rows, from its ratings, by the app's own aggregate
-    (app.reports.summaries.summarise_rounds, as closing a round runs it), in one transaction."""
+    (app.results.summaries.summarise_rounds, as closing a round runs it), in one transaction."""
     from sqlmodel import Session, select
 
     from app.db import build_engine
     from app.lifecycle.models import Round
-    from app.reports.summaries import summarise_rounds
+    from app.results.summaries import summarise_rounds
     from app.vocabulary import RoundStatus
 
     console = console or Console()

@@ -2,7 +2,7 @@
 
 Rows are written directly (not through the services) so a test states exactly what it needs;
 the services themselves are tested through their own tests. A closed round is summarised by the
-app's own aggregate (app.reports.summaries), as closing one does. Keep them plain functions,
+app's own aggregate (app.results.summaries), as closing one does. Keep them plain functions,
 free of assertions.
 """
 
@@ -23,7 +23,7 @@ from app.accounts.service import ACCESS_TOKEN, SESSION_TOKEN, issue_token
 from app.core.csrf import CSRF_COOKIE
 from app.db import utcnow
 from app.lifecycle.models import Round
-from app.reports.summaries import summarise_round
+from app.results.summaries import summarise_round
 from app.security import hash_password
 from app.statements.loader import StatementSet, get_statement_sets
 from app.statements.service import record_set_use

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 from app.accounts.models import Organisation, User
 from app.cli import app as cli
 from app.lifecycle.models import Round
-from app.reports.models import RoundSummary
+from app.results.models import RoundSummary
 from app.survey.models import RoundLink
 
 runner = CliRunner()

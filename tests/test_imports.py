@@ -137,7 +137,8 @@ LAYERS = (
     "app", "app.vocabulary", "app.errors", "app.config", "app.db", "app.security",
     "app.ratelimit", "app.email", "app.partnerships", "app.statements", "app.core", "app.audit",
     "app.accounts",
-    "app.lifecycle", "app.survey", "app.benchmarks", "app.plans", "app.reports", "app.national",
+    "app.lifecycle", "app.survey", "app.results", "app.benchmarks", "app.plans", "app.reports",
+    "app.national",
     "app.rounds", "app.evidence", "app.timed", "app.models", "app.demo", "app.cli", "app.main",
 )
 

@@ -9,8 +9,8 @@ from sqlmodel import Session
 from app.cli import _alembic_config
 from app.db import utcnow
 from app.lifecycle.models import Round
-from app.reports.models import RoundResponses, RoundStatement, RoundSummary
-from app.reports.summaries import summarise_round
+from app.results.models import RoundResponses, RoundStatement, RoundSummary
+from app.results.summaries import summarise_round
 from app.statements.loader import get_statement_sets
 from app.statements.models import StatementSetRecord
 from app.survey.models import Rating, SurveyResponse

@@ -63,10 +63,15 @@ Key = frozenset[tuple[int, int]]  # the items of a canonical row: one key per di
 
 @dataclass(frozen=True)
 class Withheld(Generic[K, H]):
-    """A candidate held back, and the organisations its figures would have let a reader isolate."""
+    """A candidate held back, the organisations its figures would have let a reader isolate, and
+    the figures it would combine with to do so (its certificate, so the reason can be said in
+    words): positions in `published`, and keys of candidates accepted before it. Those figures
+    are independent, so the combination needs every one of them."""
 
     key: K
     isolates: frozenset[H]
+    with_published: tuple[int, ...] = ()
+    with_accepted: tuple[K, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -78,7 +83,12 @@ class Audit(Generic[K, H]):
 
     def isolates(self, key: K) -> frozenset[H] | None:
         """The organisations a withheld candidate would have isolated; None if it was accepted."""
-        return next((item.isolates for item in self.withheld if item.key == key), None)
+        held = self.held(key)
+        return None if held is None else held.isolates
+
+    def held(self, key: K) -> "Withheld[K, H] | None":
+        """Why a candidate was withheld; None if it was accepted."""
+        return next((item for item in self.withheld if item.key == key), None)
 
 
 def audit(
@@ -93,8 +103,9 @@ def audit(
     withdrawn); `candidates` are (key, organisations) of the figures that would be shown now. A
     candidate is accepted when, added to the published figures and the candidates accepted before
     it, it creates no combination supported on `minimum` organisations or fewer; otherwise it is
-    withheld, with the smallest such set of organisations as the reason. Considering the largest
-    groups first withholds the smallest ones. A candidate already in the span adds nothing and is
+    withheld, with the smallest such set of organisations as the reason and the figures that
+    combine with it to isolate that set (`combining`). Considering the largest groups first
+    withholds the smallest ones. A candidate already in the span adds nothing and is
     accepted. Ties in size are broken by key, so keys must be orderable.
 
     Given tuples and frozensets the arguments are hashable and the result immutable, so a caller
@@ -104,17 +115,67 @@ def audit(
     keys = [key for key, _ in candidates]
     if len(set(keys)) != len(keys):
         raise ValueError("candidate keys must be unique")
+    published = [frozenset(group) for group in published]
     state: Disclosure[H] = Disclosure(published, minimum=minimum)
-    accepted: list[K] = []
+    accepted: list[tuple[K, frozenset[H]]] = []
     withheld: list[Withheld[K, H]] = []
     groups = [(key, frozenset(group)) for key, group in candidates]
     for key, group in sorted(groups, key=lambda candidate: (-len(candidate[1]), candidate[0])):
         isolated = state.offer(group)
         if isolated is None:
-            accepted.append(key)
-        else:
-            withheld.append(Withheld(key, isolated))
-    return Audit(tuple(accepted), tuple(withheld))
+            accepted.append((key, group))
+            continue
+        # The figures shown now first, then the history newest first: an explanation names
+        # what the reader sees beside the withheld group where it can.
+        order = [*(("accepted", i) for i in range(len(accepted))),
+                 *(("published", i) for i in reversed(range(len(published))))]
+        rows = [accepted[i][1] if kind == "accepted" else published[i] for kind, i in order]
+        used = [order[i] for i in combining(group, rows, isolated)]
+        withheld.append(Withheld(
+            key, isolated,
+            with_published=tuple(sorted(i for kind, i in used if kind == "published")),
+            with_accepted=tuple(accepted[i][0] for kind, i in sorted(used) if kind == "accepted"),
+        ))
+    return Audit(tuple(key for key, _ in accepted), tuple(withheld))
+
+
+def combining(
+    group: Iterable[H], rows: Sequence[Iterable[H]], isolated: Iterable[H]
+) -> tuple[int, ...]:
+    """Positions of rows that, added to `group` with exact weights, leave a combination on the
+    `isolated` organisations alone: the certificate of a withheld group.
+
+    Solved exactly over the organisations outside `isolated` (one equation per pattern of
+    membership), in integers; the solution is a basic one, so the rows it uses are independent
+    and each is needed (none can be left out), and earlier rows are preferred. Of identical rows
+    only the first is used. Empty when `group` alone lies on `isolated`, or when no combination
+    does (which the audit never asks).
+    """
+    group, isolated = frozenset(group), frozenset(isolated)
+    rows = [frozenset(row) for row in rows]
+    first: dict[frozenset[H], int] = {}
+    for index, row in enumerate(rows):
+        first.setdefault(row, index)
+    columns = sorted(first.values())
+    # Each organisation's pattern: the columns it is in (walking the rows, not asking each row
+    # about each organisation), and whether it is in the group.
+    member_of: dict[H, list[int]] = {}
+    for position, j in enumerate(columns):
+        for organisation in rows[j]:
+            member_of.setdefault(organisation, []).append(position)
+    for organisation in group:
+        member_of.setdefault(organisation, [])
+    patterns = sorted({(organisation in group, tuple(positions))
+                       for organisation, positions in member_of.items()
+                       if organisation not in isolated})
+    constant = len(columns)
+    weights = _basic_solution(
+        ({**dict.fromkeys(positions, 1), **({constant: 1} if own else {})}
+         for own, positions in patterns),
+        constant)
+    if weights is None:
+        return ()
+    return tuple(columns[position] for position in sorted(weights))
 
 
 def smallest_isolated(published: Iterable[Iterable[H]], *, minimum: int = 3) -> frozenset[H] | None:
@@ -575,6 +636,40 @@ def _solve_every(equations: Iterable[list[int]], unknowns: int) -> list[Fraction
         )
         y[lead] = -rest / row[lead]
     return y
+
+
+def _basic_solution(equations: Iterable[Row], constant: int) -> dict[int, Fraction] | None:
+    """The unknowns y (by column) set by a basic solution of sum row[c] y_c + row[constant] = 0
+    for every row, the free unknowns 0; None if there is none. Sparse Gauss–Jordan elimination
+    in integers, each row's lead its least column: the unknowns set are pivot columns, so they
+    are independent, and earlier columns are preferred."""
+    rows: dict[int, Row] = {}  # lead -> row, zero at every other lead
+    at: dict[int, set[int]] = {}  # column -> the leads of the rows with an entry there
+    for equation in equations:
+        for lead in [c for c in equation if c in rows]:
+            # A row is zero at the other leads, so this leaves the equation's other entries at
+            # leads non-zero, and brings in no new lead.
+            equation = _eliminate(equation, lead, rows[lead])
+        unknowns = [c for c in equation if c != constant]
+        if not unknowns:
+            if equation.get(constant):
+                return None
+            continue
+        lead = min(unknowns)
+        equation = _primitive(equation, lead)
+        for r in list(at.get(lead, ())):
+            old = rows[r]
+            new = _primitive(_eliminate(old, lead, equation), r)
+            for c in old.keys() - new.keys():
+                at[c].discard(r)
+            for c in new.keys() - old.keys():
+                at.setdefault(c, set()).add(r)
+            rows[r] = new
+        rows[lead] = equation
+        for c in equation:
+            at.setdefault(c, set()).add(lead)
+    return {lead: Fraction(-row[constant], row[lead])
+            for lead, row in rows.items() if row.get(constant)}
 
 
 def _primitive(row: Row, pivot: int | None = None) -> Row:

@@ -2,7 +2,7 @@
 
 Pure. A cohort member is any object with `organisation_id`, `region`, `teaching_partnership`,
 `employer_type` and `means` (statement number → the organisation's published average), such as
-app.reports.queries.CohortRound; the cohort itself (qualifying rounds of approved organisations
+app.benchmarks.queries.CohortRound; the cohort itself (qualifying rounds of approved organisations
 of one year, programme and statement set) is read by the caller.
 """
 

@@ -5,7 +5,8 @@
 group's figures as last published until at least `minimum` more organisations have joined it,
 offers the renewed or new groups to the disclosure audit (app.benchmarks.audit) against every
 version published in the year, of every kind, stores what it accepts as published, and says in
-words why anything is withheld.
+words why anything is withheld: which published groups it would combine with (the audit's
+certificate), never which organisations it would give away.
 """
 
 from collections.abc import Iterable, Sequence
@@ -17,9 +18,11 @@ from functools import lru_cache
 from sqlalchemy import false, text, update
 from sqlmodel import Session, select
 
-from app.benchmarks.audit import audit
-from app.benchmarks.cohorts import GroupKey, Member, averages
+from app.benchmarks import audit as disclosure
+from app.benchmarks.cohorts import KINDS, NATIONAL, GroupKey, Member, averages
 from app.benchmarks.models import PublishedBenchmark
+from app.partnerships.service import label_of, partnership_labels
+from app.statements.reference import get_reference
 from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, withheld_benchmark
 
 
@@ -55,7 +58,7 @@ class Withheld:
 Shown = Figure | Withheld
 RANGE_FROM = 5  # min and max only over this many organisations or more
 
-_audit = lru_cache(maxsize=4096)(audit)
+_audit = lru_cache(maxsize=4096)(disclosure.audit)
 
 
 def publish_benchmarks(
@@ -78,8 +81,11 @@ def publish_benchmarks(
     result: dict[GroupKey, dict[int, Shown]] = {group: {} for group in groups}
     for number in numbers:
         versions = history.get(number, {})
-        published = tuple(frozenset(row.organisations)
-                          for rows in versions.values() for row in rows)
+        # Every version shown this year: its group, the day of an earlier version, its members.
+        shown_before = [(group, None if row is rows[-1] else row.published_on,
+                         frozenset(row.organisations))
+                        for group, rows in versions.items() for row in rows]
+        published = tuple(organisations for _, _, organisations in shown_before)
         candidates: list[tuple[GroupKey, frozenset[int]]] = []
         for group in groups:
             current = frozenset(members[group].get(number, {}))
@@ -92,18 +98,60 @@ def publish_benchmarks(
             else:
                 candidates.append((group, current))
         verdict = _audit(published, tuple(candidates), minimum=minimum)
+        accepted = {group: current for group, current in candidates
+                    if group in verdict.accepted}
         for group, _members in candidates:
-            isolated = verdict.isolates(group)
-            if isolated is None:
+            held = verdict.held(group)
+            if held is None:
                 row = _store(session, scope, group, number, members[group][number], today)
                 result[group][number] = _figure(row)
             else:
                 latest = versions.get(group, [None])[-1]
                 result[group][number] = (
                     _figure(latest) if latest is not None
-                    else Withheld(withheld_benchmark(len(isolated)), len(_members)))
+                    else Withheld(_reason(session, held, shown_before, accepted), len(_members)))
     session.commit()
     return result
+
+
+def _reason(
+    session: Session, held: disclosure.Withheld,
+    shown_before: list[tuple[GroupKey, date | None, frozenset[int]]],
+    accepted: dict[GroupKey, frozenset[int]],
+) -> str:
+    """Why a group is withheld, naming the published groups it would combine with (the audit's
+    certificate): each once, regions first and the national figure last, an earlier version with
+    the day it was published."""
+    order = [*KINDS[1:], NATIONAL]
+
+    def preference(item: tuple[GroupKey, date | None, frozenset[int]]) -> tuple:
+        group, day, _ = item
+        return order.index(group.kind), day is not None, day or date.max, group.key
+
+    everything = [*shown_before, *((group, None, members) for group, members in accepted.items())]
+    used = [shown_before[i] for i in held.with_published]
+    used += [(group, None, accepted[group]) for group in held.with_accepted]
+    named = set()
+    for _, _, members in used:
+        # Groups of the same organisations publish the same figure: name the first in order.
+        group, day, _ = min((item for item in everything if item[2] == members), key=preference)
+        named.add((group, day, members))
+    return withheld_benchmark(len(held.isolates), [
+        _name(session, group, day) for group, day, _ in sorted(named, key=preference)])
+
+
+def _name(session: Session, group: GroupKey, day: date | None) -> str:
+    """A benchmark group as a reader names it, e.g. "the North West region"."""
+    reference = get_reference()
+    if group.kind == NATIONAL:
+        name = "all organisations nationally"
+    elif group.kind == "region":
+        name = f"the {reference.label('regions', group.key)} region"
+    elif group.kind == "teaching_partnership":
+        name = f"the {label_of(partnership_labels(session=session), group.key)}"
+    else:
+        name = f"employer type: {reference.label('employer_types', group.key)}"
+    return name if day is None else f"{name} (as published on {day:%-d %B %Y})"
 
 
 def _renewed(latest: PublishedBenchmark, current: frozenset[int], minimum: int) -> bool:

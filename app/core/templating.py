@@ -100,6 +100,12 @@ def signed(value) -> str:
     return f"{value:+}"
 
 
+def sentence(text: str) -> str:
+    """A phrase opening a sentence: its first letter upper case and the rest as written (Jinja's
+    `capitalize` lowers the rest, and a reason may name a region or a Teaching Partnership)."""
+    return text[:1].upper() + text[1:]
+
+
 def label(key: str | None, list_name: str) -> str:
     """A reference key as people read it: `{{ round.programme | label("programmes") }}`."""
     if list_name == "teaching_partnerships":
@@ -145,6 +151,7 @@ def _frozen(value: Any) -> Any:
 
 environment.filters["signed"] = signed
 environment.filters["label"] = label
+environment.filters["sentence"] = sentence
 environment.filters["counted"] = counted
 environment.filters["abbreviations"] = abbreviations
 environment.globals["ABBREVIATIONS"] = ABBREVIATIONS

@@ -14,10 +14,10 @@ from app.accounts.models import Organisation, User
 from app.accounts.organisations import name_key
 from app.config import get_settings
 from app.lifecycle.models import Round
-from app.reports import criteria
-from app.reports.models import RoundResponses
 from app.reports.schemas import ReportWarning
 from app.reports.warnings import round_warnings
+from app.results import criteria
+from app.results.models import RoundResponses
 from app.vocabulary import OrganisationStatus, Role, RoundStatus
 
 # "This year's round status" filter: a round's status, "qualifying" (closed and meeting the

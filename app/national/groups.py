@@ -12,18 +12,18 @@ from fractions import Fraction
 from sqlmodel import Session
 
 from app.benchmarks.cohorts import GroupKey
-from app.benchmarks.service import Shown
-from app.config import Settings
-from app.national.query import NationalQuery
-from app.national.schemas import Group, StatementFigures
-from app.partnerships.service import partnership_labels
-from app.reports import aggregation as agg
-from app.reports.queries import (
+from app.benchmarks.queries import (
     CohortRound,
     cohort_cells,
     cohort_published_types,
     pooled_types_of,
 )
+from app.benchmarks.service import Shown
+from app.config import Settings
+from app.national.query import NationalQuery
+from app.national.schemas import Group, StatementFigures
+from app.partnerships.service import partnership_labels
+from app.results import arithmetic
 from app.statements.loader import StatementSet
 from app.statements.reference import get_reference
 from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, RESPONDENT_TYPES, GroupBy
@@ -158,7 +158,7 @@ def protected_by_respondent_type(
     organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
     for round_id, statements in cells.items():
         for number in statement_set.numbers:
-            published = agg.published_by_type(agg.protect_statement(
+            published = arithmetic.published_by_type(arithmetic.protect_statement(
                 cells=statements.get(number, {}), k=settings.small_group_k,
                 never_alone=never_alone.get(round_id, frozenset())))
             for name, value in published.items():

@@ -1,6 +1,6 @@
 """SQL for national figures: participation counts, and the years and statement sets in use.
 
-Like app.reports.queries, everything here counts rounds, organisations and summary rows; no
+Like app.benchmarks.queries, everything here counts rounds, organisations and summary rows; no
 rating is read, so the cost follows the number of organisations, not the number of answers.
 """
 
@@ -12,10 +12,10 @@ from sqlmodel import Session
 
 from app.accounts.approval import counts_in_results
 from app.accounts.models import Organisation
+from app.benchmarks.queries import qualifying_round_ids
 from app.config import Settings
 from app.lifecycle.models import Round
-from app.reports.models import RoundSummary
-from app.reports.queries import qualifying_round_ids
+from app.results.models import RoundSummary
 from app.survey.models import SurveyResponse
 from app.vocabulary import LAUNCHED, RoundStatus
 

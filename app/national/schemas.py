@@ -1,7 +1,7 @@
 """The JSON shape of national results, as the API contract (PRODUCT.md section 5) names it.
 
-Built from app.reports.aggregation's benchmarks and changes by the constructors below, with the
-report's displayed values (`Displayed`) and theme figures.
+Built from app.reports.aggregation's benchmarks and changes (rounded by app.results.arithmetic) by
+the constructors below, with the report's displayed values (`Displayed`) and theme figures.
 """
 
 from datetime import date
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.benchmarks.service import Figure, Withheld
 from app.reports import aggregation as agg
 from app.reports.schemas import Displayed, ThemeFigure, shown
+from app.results import arithmetic
 from app.statements.loader import Statement
 from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, GroupBy, Rag
 
@@ -67,9 +68,10 @@ class StatementFigures(BaseModel):
                        "organisations": value.organisations if value else 0,
                        "suppressed": value.reason if value else NOT_ENOUGH_ORGANISATIONS}
         else:
-            average = agg.Average(mean=value.mean)
+            average = arithmetic.Average(mean=value.mean)
             figures = {"average": average.average, "mean": None, "rag": average.rag,
-                       "min": agg.display(value.minimum), "max": agg.display(value.maximum),
+                       "min": arithmetic.display(value.minimum),
+                       "max": arithmetic.display(value.maximum),
                        "organisations": value.organisations, "suppressed": None,
                        "published_on": value.published_on}
         return cls(number=statement.number, theme=theme, text=statement.text, **figures, **more)

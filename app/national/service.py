@@ -1,7 +1,8 @@
 """National participation and results for one year and programme (PRODUCT.md sections 4 and 5).
 
-Built from per-round summaries (app.reports.queries), with the same arithmetic as an
-organisation's benchmarks (app.reports.aggregation): every qualifying organisation weighs the
+Built from what closing each round recorded (app.results), over the cohorts of
+app.benchmarks.queries, with the same arithmetic as an organisation's benchmarks
+(app.reports.aggregation): every qualifying organisation weighs the
 same, any figure over fewer than `minimum_organisations` is hidden, and breakdowns
 (app.national.groups) follow the same rules.
 """
@@ -13,6 +14,7 @@ from fractions import Fraction
 from sqlmodel import Session
 
 from app.benchmarks.cohorts import KINDS, NATIONAL, GroupKey, group_of
+from app.benchmarks.queries import CohortRound, cohort_rounds
 from app.benchmarks.service import Figure, Scope, Shown, publish_benchmarks
 from app.config import Settings, get_settings
 from app.errors import Invalid
@@ -37,8 +39,8 @@ from app.national.schemas import (
     StatementSetUse,
 )
 from app.reports import aggregation as agg
-from app.reports.queries import CohortRound, cohort_rounds
 from app.reports.schemas import ThemeFigure
+from app.results import arithmetic
 from app.statements.loader import StatementSet, get_statement_sets, latest_set_for
 from app.statements.reference import get_reference
 
@@ -74,7 +76,8 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
     if previous is not None:
         previous = previous.model_copy(
             update={"rag_changed": [n for n in chosen.numbers if changes[n].rag_change]})
-    highest, lowest = agg.highest_and_lowest({n: agg.display(mean) for n, mean in exact.items()})
+    highest, lowest = agg.highest_and_lowest(
+        {n: arithmetic.display(mean) for n, mean in exact.items()})
     groups, ungrouped = breakdown(session=session, query=query, cohort=cohort,
                                   statement_set=chosen, settings=settings, published=published)
     return NationalResults(
@@ -94,7 +97,7 @@ def build_national_results(*, session: Session, query: NationalQuery) -> Nationa
                                 settings=settings), from_attributes=True),
         organisations=len(cohort),
         themes=[ThemeFigure.of(theme, agg.theme_average(
-            agg.display(exact.get(s.number)) for s in theme.statements))
+            arithmetic.display(exact.get(s.number)) for s in theme.statements))
                 for theme in chosen.themes],
         statements=[
             NationalStatement.published(

@@ -4,10 +4,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from app.national.schemas import NationalResults, NationalStatement, StatementSetUse
-from app.reports import criteria
 from app.reports.charts import Bar, Chart, render_bar_chart, short_title
 from app.reports.schemas import ThemeFigure
 from app.reports.views import number
+from app.results import criteria
 from app.statements.reference import get_reference
 from app.vocabulary import NOT_ENOUGH_ORGANISATIONS, GroupBy
 

@@ -1,6 +1,6 @@
 """The report's public shape (PRODUCT.md section 5), built from the pure arithmetic's types.
 
-Each figure class has a constructor (`of`) from app.reports.aggregation's result, so a shape is
+Each figure class has a constructor (`of`) from the pure arithmetic's result, so a shape is
 filled in one place and the report page, its CSV and PDF, the JSON API and the national results
 (which reuse `Displayed`, `shown` and `ThemeFigure`) read the same attributes. A displayed value
 is a `Decimal` (one decimal place, exact) that JSON writes as a number.
@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, PlainSerializer
 from app.benchmarks.service import Figure, Withheld
 from app.plans.schemas import ActionItem
 from app.reports import aggregation as agg
+from app.results import arithmetic
 from app.statements.loader import Theme
 from app.vocabulary import ActionStatus, Rag
 
@@ -25,7 +26,7 @@ Displayed = Annotated[
 ]
 
 
-def shown(value: agg.Average) -> dict[str, Any]:
+def shown(value: arithmetic.Average) -> dict[str, Any]:
     """The fields every published average has: displayed, unrounded and its RAG."""
     return {"average": value.average, "mean": float(value.mean), "rag": value.rag}
 
@@ -37,7 +38,7 @@ class PublishedValue(BaseModel):
     n: int = Field(description="Number of scores (“I do not know” excluded)")
 
     @classmethod
-    def of(cls, value: agg.Published) -> Self:
+    def of(cls, value: arithmetic.Published) -> Self:
         return cls(**shown(value), n=value.n)
 
 
@@ -50,7 +51,7 @@ class WithheldValue(BaseModel):
     )
 
     @classmethod
-    def of(cls, outcome: agg.TypeResult) -> Self:
+    def of(cls, outcome: arithmetic.TypeResult) -> Self:
         return cls(suppressed=outcome.suppressed, combined_with=list(outcome.combined_with))
 
 
@@ -62,7 +63,7 @@ class CombinedPart(BaseModel):
     n: int
 
     @classmethod
-    def of(cls, part: agg.Part) -> Self:
+    def of(cls, part: arithmetic.Part) -> Self:
         return cls(types=list(part.types), **shown(part), n=part.n)
 
 
@@ -82,9 +83,9 @@ class BenchmarkValue(BaseModel):
     def of(cls, value: Figure | Withheld | None) -> Self | None:
         if not isinstance(value, Figure):
             return None
-        average = agg.Average(mean=value.mean)
+        average = arithmetic.Average(mean=value.mean)
         return cls(average=average.average, rag=average.rag,
-                   min=agg.display(value.minimum), max=agg.display(value.maximum),
+                   min=arithmetic.display(value.minimum), max=arithmetic.display(value.maximum),
                    organisations=value.organisations, published_on=value.published_on)
 
 
@@ -139,7 +140,7 @@ class ThemeFigure(BaseModel):
     statements: list[int]
 
     @classmethod
-    def of(cls, theme: Theme, average: agg.Average | None) -> Self:
+    def of(cls, theme: Theme, average: arithmetic.Average | None) -> Self:
         figures = shown(average) if average else {"average": None, "mean": None, "rag": None}
         return cls(number=theme.number, title=theme.title, **figures,
                    statements=[s.number for s in theme.statements])

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from app.accounts.models import Organisation
 from app.benchmarks.cohorts import KINDS, group_of
+from app.benchmarks.queries import cohort_rounds, pooled_types_of
 from app.benchmarks.service import Scope, Shown, Withheld, publish_benchmarks
 from app.config import get_settings
 from app.errors import Conflict
@@ -15,8 +16,7 @@ from app.lifecycle.models import Round
 from app.partnerships.service import label_of, partnership_labels
 from app.plans.service import get_action_plan
 from app.reports import aggregation as agg
-from app.reports import criteria
-from app.reports.queries import cohort_rounds, pooled_types_of, previous_round, round_cells
+from app.reports.queries import previous_round, round_cells
 from app.reports.schemas import (
     Benchmarks,
     BenchmarkValue,
@@ -36,6 +36,7 @@ from app.reports.schemas import (
     WithheldValue,
 )
 from app.reports.warnings import round_warnings
+from app.results import arithmetic, criteria
 from app.statements.loader import Statement, StatementSet, get_statement_sets
 from app.statements.reference import get_reference
 from app.survey.service import count_responses
@@ -70,7 +71,7 @@ def build_round_report(*, session: Session, round_: Round) -> RoundReport:
     minimum = criteria.check(status=round_.status, counts=counts, settings=settings)
     cells = round_cells(session=session, round_id=round_.id)
     never_alone = pooled_types_of(session=session, round_ids=[round_.id], k=k)[round_.id]
-    results = {n: agg.protect_statement(cells=cells.get(n, {}), k=k, never_alone=never_alone)
+    results = {n: arithmetic.protect_statement(cells=cells.get(n, {}), k=k, never_alone=never_alone)
                for n in statement_set.numbers}
 
     placement = round_.placed(region=organisation.region,
@@ -143,7 +144,7 @@ def _follow_up(session: Session, previous: Round | None, statement_set: Statemen
 
 
 def _statement_report(
-    statement: Statement, theme: int, result: agg.StatementResult, benchmarks: Benchmarks,
+    statement: Statement, theme: int, result: arithmetic.StatementResult, benchmarks: Benchmarks,
     benchmark_notes: dict[str, str | None], previous: PreviousValue | None,
 ) -> StatementReport:
     """One statement as the report shows it: withheld parts say why, pooled parts show pooled."""
@@ -245,7 +246,7 @@ def _previous_means(
     mapping = statement_set.same_statements(previous_set)
     means = {}
     for old_number, cells in round_cells(session=session, round_id=previous.id).items():
-        result = agg.protect_statement(cells=cells, k=k)
+        result = arithmetic.protect_statement(cells=cells, k=k)
         if result.organisation is not None and old_number in mapping:
             means[mapping[old_number]] = result.organisation.mean
     return previous, means, previous_set.same_scale_as(statement_set)

@@ -11,6 +11,7 @@ from app.reports.charts import Bar, Chart, render_bar_chart, short_title
 from app.reports.exports import BENCHMARK_COLUMNS, TYPE_COLUMNS
 from app.reports.notes import cell_text, protection_notes
 from app.reports.schemas import RoundReport, StatementReport, ThemeFigure
+from app.results import arithmetic
 
 
 def number(value) -> float | None:
@@ -41,8 +42,8 @@ class ThemeSummary:
     previous round's, each the mean of displayed statement averages (rule 4)."""
 
     theme: ThemeFigure
-    national: agg.Average | None
-    previous: agg.Average | None
+    national: arithmetic.Average | None
+    previous: arithmetic.Average | None
 
     @property
     def change(self) -> Decimal | None:

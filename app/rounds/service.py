@@ -22,8 +22,8 @@ from app.errors import Invalid
 from app.lifecycle.closing import check_closing_date, default_closing_date, long_date, uk_today
 from app.lifecycle.models import Round
 from app.lifecycle.service import RoundConflict, move, reloaded
-from app.reports import criteria
-from app.reports.summaries import summarise_round
+from app.results import criteria
+from app.results.summaries import summarise_round
 from app.statements.loader import StatementSet, get_statement_sets, latest_set_for
 from app.statements.reference import get_reference
 from app.statements.service import record_set_use
@@ -214,7 +214,7 @@ def close_round(*, session: Session, round_id: int, closed_at: datetime | None =
     """Close an open round for good: the one transaction that spans domains.
 
     In the same transaction as the change of state, and so never without it: the round's
-    summary is written (app.reports.summaries); its idempotency records and its codes go (they
+    summary is written (app.results.summaries); its idempotency records and its codes go (they
     stop a retried submission storing twice and a code answering twice, and no submission can
     be stored any more), keeping only how many codes were issued and used; and its responses
     are rewritten in a random order with fresh ids (rule 10: nothing stored orders them or

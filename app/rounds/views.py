@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.config import get_settings
-from app.reports import criteria
+from app.results import criteria
 from app.rounds.qr import qr_svg
 from app.rounds.service import RoundOverview
 from app.statements.loader import get_statement_sets

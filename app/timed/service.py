@@ -28,7 +28,7 @@ from app.email.service import send_email
 from app.lifecycle.closing import long_date, uk_today
 from app.lifecycle.models import Round
 from app.lifecycle.service import RoundConflict
-from app.reports import criteria
+from app.results import criteria
 from app.rounds.service import close_round, describe_round
 from app.rounds.views import round_title
 from app.timed.models import RoundNotice

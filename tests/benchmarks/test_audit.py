@@ -140,7 +140,8 @@ def test_region_minus_partnership_isolates_the_one_outside_so_the_partnership_is
 
     result = audit([], [("region", region), ("partnership", partnership)])
 
-    assert result == Audit(accepted=("region",), withheld=(Withheld("partnership", letters("d")),))
+    assert result == Audit(accepted=("region",), withheld=(
+        Withheld("partnership", letters("d"), with_accepted=("region",)),))
 
 
 def test_a_region_and_partnership_differing_by_four_are_both_shown():
@@ -527,3 +528,55 @@ def test_every_reader_is_safe_exactly_when_every_combination_spans_minimum_plus_
             rest = support - {reader}
             if rest:
                 assert (reader, rest) in per_reader
+
+
+# -- the certificate: which figures a withheld candidate would combine with ----------------------
+
+
+def completes(candidate: frozenset, rows: Sequence[frozenset], isolated: frozenset,
+              universe: Sequence) -> bool:
+    """Whether some combination of the candidate (with a non-zero weight) and `rows` involves only
+    the `isolated` organisations: more such combinations with the candidate than without it."""
+    inside = {universe.index(o) for o in isolated}
+    others = [indicator(row, universe) for row in rows]
+    return dimension_within([indicator(candidate, universe), *others], inside) > \
+        dimension_within(others, inside)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(most=8, candidates=5, published=4))
+def test_each_withheld_group_names_figures_that_isolate_its_set_and_none_it_could_do_without(
+    instance
+):
+    universe, published, candidates, minimum = instance
+    groups = dict(keyed(candidates))
+
+    result = audit(published, keyed(candidates), minimum=minimum)
+
+    for item in result.withheld:
+        # What was shown when it was considered: the published figures, then the candidates
+        # accepted before it (largest first, ties by key).
+        rank_of = {key: (-len(group), key) for key, group in groups.items()}
+        before = [key for key in result.accepted if rank_of[key] < rank_of[item.key]]
+        available = [*published, *(groups[key] for key in before)]
+        named = {*item.with_published,
+                 *(len(published) + before.index(key) for key in item.with_accepted)}
+        assert set(item.with_accepted) <= set(before)
+        assert len(named) == len(item.with_published) + len(item.with_accepted)
+        # Brute force: every set of the available figures that, with the candidate, isolates
+        # the reason's organisations; the named set is one of the smallest by inclusion.
+        working = [set(chosen) for size in range(len(available) + 1)
+                   for chosen in combinations(range(len(available)), size)
+                   if completes(groups[item.key], [available[i] for i in chosen],
+                                item.isolates, universe)]
+        smallest = [chosen for chosen in working if not any(other < chosen for other in working)]
+        assert named in smallest
+
+
+def test_the_certificate_of_region_minus_partnership_is_the_region():
+    region, partnership, elsewhere = letters("abcde"), letters("bcde"), letters("abcdefghi")
+
+    result = audit([elsewhere], [("region", region), ("partnership", partnership)])
+
+    assert result.accepted == ("region",)
+    assert result.withheld == (Withheld("partnership", letters("a"), with_accepted=("region",)),)

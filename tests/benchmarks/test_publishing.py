@@ -121,10 +121,55 @@ def test_region_minus_partnership_is_withheld_and_says_why(session):
         shown[GroupKey("teaching_partnership", "tp_a")][1]
     assert isinstance(region, Figure) and region.organisations == 5
     assert isinstance(partnership, Withheld)
-    assert partnership.reason == ("withheld: together with the other benchmarks published this "
-                                  "year it would let anyone work out the figures of "
-                                  "1 organisation")
+    # National, region and employer type count the same five: one figure, named as the region.
+    assert partnership.reason == ("withheld: together with the figures published this year for "
+                                  "the London region, it would let anyone work out the figures "
+                                  "of 1 organisation")
     assert isolated_sets(stored_sets(session, 1)) == []
+
+
+def test_a_reason_names_an_earlier_version_with_the_day_it_was_published(session):
+    cohort = [Org(i, "london", None, "nhs", {1: Fraction(3)}) for i in range(1, 6)]
+    publish(session, cohort, [GroupKey(NATIONAL)])
+    cohort += [Org(6, "london", None, "nhs", {1: Fraction(4)})] + [
+        Org(i, "eastern", None, "nhs", {1: Fraction(2)}) for i in range(7, 10)]
+    publish(session, cohort, [GroupKey(NATIONAL)], today=date(2026, 3, 2))
+
+    # London now is the first national figure's five and one more: their difference gives it.
+    shown = publish(session, cohort, [GroupKey("region", "london")], today=date(2026, 3, 3))
+
+    assert shown[GroupKey("region", "london")][1] == Withheld(
+        "withheld: together with the figures published this year for all organisations "
+        "nationally (as published on 1 March 2026), it would let anyone work out the figures of "
+        "1 organisation", 6)
+
+
+def test_a_reason_names_an_employer_type_by_its_label(session):
+    # A partnership of 4 inside an employer type of 5 that is shown: the type minus the
+    # partnership would give the fifth.
+    cohort = [Org(1, "london", None, "pvi", {1: Fraction(3)})] + [
+        Org(i, "london", "north_london_tp", "pvi", {1: Fraction(4)}) for i in range(2, 6)] + [
+        Org(i, "eastern", None, "nhs", {1: Fraction(2)}) for i in range(6, 10)]
+
+    shown = publish(session, cohort, [GroupKey("employer_type", "pvi"),
+                                      GroupKey("teaching_partnership", "north_london_tp")])
+
+    reason = shown[GroupKey("teaching_partnership", "north_london_tp")][1].reason
+    assert reason == ("withheld: together with the figures published this year for employer "
+                      "type: Private, voluntary or independent (PVI), it would let anyone work "
+                      "out the figures of 1 organisation")
+
+
+def test_a_reason_names_a_teaching_partnership_by_its_name(session):
+    cohort = [Org(i, "london", "north_london_tp", "nhs", {1: Fraction(4)}) for i in range(1, 5)]
+    publish(session, cohort, [GroupKey("teaching_partnership", "north_london_tp")])
+    cohort += [Org(5, "london", None, "nhs", {1: Fraction(3)})]
+
+    shown = publish(session, cohort, [GroupKey("region", "london")])
+
+    assert shown[GroupKey("region", "london")][1].reason == (
+        "withheld: together with the figures published this year for the North London Teaching "
+        "Partnership, it would let anyone work out the figures of 1 organisation")
 
 
 def test_figures_stay_as_published_until_three_more_organisations_join(session):

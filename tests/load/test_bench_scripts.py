@@ -28,13 +28,13 @@ def test_the_whole_bench_runs_in_small_mode_and_reports_every_ratio():
 
 def test_generated_summaries_equal_what_closing_a_round_writes():
     from app.db import build_engine
-    from app.reports.models import (
+    from app.results.models import (
         RoundResponses,
         RoundStatement,
         RoundSummary,
         RoundTypeStatement,
     )
-    from app.reports.summaries import summarise_round
+    from app.results.summaries import summarise_round
 
     with throwaway_postgres("test_generate") as url:
         dataset = generate.load_national(url, organisations=3, years=2, respondents=12,

@@ -1,7 +1,7 @@
 """National results worked out independently from the raw answers a test wrote.
 
-Written from the rules in PRODUCT.md, not from app.reports.aggregation: exact fractions, then
-rounding half up with `decimal`, then the RAG bands as the rules list them.
+Written from the rules in PRODUCT.md, not from app.results.arithmetic or app.reports.aggregation:
+exact fractions, then rounding half up with `decimal`, then the RAG bands as the rules list them.
 """
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext

@@ -16,7 +16,7 @@ from sqlmodel import delete, func, select
 from app.config import get_settings
 from app.national.groups import protected_by_respondent_type
 from app.national.query import NationalQuery
-from app.reports.models import RoundTypeStatement
+from app.results.models import RoundTypeStatement
 from app.statements.loader import get_statement_sets
 from tests.builders import make_closed_round, make_organisation, national_results, random_answers
 

@@ -1,4 +1,5 @@
-"""Report arithmetic checked against independent calculations in `decimal`."""
+"""Report arithmetic, and the rounding and protection of app.results.arithmetic, checked against
+independent calculations in `decimal`."""
 
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
@@ -8,20 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.reports.aggregation import (
-    Cell,
-    TypeResult,
     benchmark,
     change,
-    display,
     exact_min,
     exact_sum,
     expectation_warnings,
     highest_and_lowest,
-    protect_statement,
-    rag,
     self_assessment_gaps,
     theme_average,
 )
+from app.results.arithmetic import Cell, TypeResult, display, protect_statement, rag
 from app.vocabulary import ANONYMOUS_TYPES, NO_RATINGS, NOT_ENOUGH_ORGANISATIONS, fewer_than
 
 # Rule 4 as written: the displayed ranges of each colour.

@@ -6,7 +6,7 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.reports.aggregation import (
+from app.results.arithmetic import (
     Cell,
     Published,
     protect_statement,

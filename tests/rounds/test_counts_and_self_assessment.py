@@ -5,7 +5,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from app.lifecycle.service import RoundConflict
-from app.reports import criteria
+from app.results import criteria
 from app.survey.models import Rating, SurveyResponse
 from app.survey.ratings import RatingsError
 from app.survey.service import count_responses, get_self_assessment, save_self_assessment

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from app.lifecycle.models import Round
 from app.lifecycle.service import RoundConflict
-from app.reports.models import RoundSummary
+from app.results.models import RoundSummary
 from app.rounds import service
 from app.rounds.service import (
     RoundInvalid,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, and_
 
 from app.config import Settings, get_settings
-from app.reports.models import RoundResponses
+from app.results.models import RoundResponses
 from app.vocabulary import SELF_ASSESSMENT, RespondentType, RoundStatus, counted
 
 

@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from app.config import get_settings
 from app.lifecycle.models import Round
-from app.reports.aggregation import Cell, protect_statement, published_by_type
-from app.reports.models import RoundResponses, RoundStatement, RoundSummary, RoundTypeStatement
+from app.results.arithmetic import Cell, protect_statement, published_by_type
+from app.results.models import RoundResponses, RoundStatement, RoundSummary, RoundTypeStatement
 from app.survey.models import Rating, SurveyResponse
 from app.vocabulary import RESPONDENT_TYPES, SELF_ASSESSMENT
 
