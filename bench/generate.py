@@ -168,19 +168,23 @@ def _reference_keys(name: str) -> list[str]:
 def _copy_organisations(
     conn: psycopg.Connection, count: int, rng: random.Random, *, tag: str
 ) -> list[int]:
+    from app.vocabulary import OrganisationStatus
+
     regions = _reference_keys("regions")
     partnerships = _reference_keys("teaching_partnerships")
     employer_types = _reference_keys("employer_types")
     programmes = json.dumps([PROGRAMME])
+    # Approved (rule 15): a pending organisation counts in no national result or benchmark.
     with conn.cursor().copy(
         "COPY organisation (name, employer_type, region, teaching_partnership, programmes, "
-        "created_at) FROM STDIN"
+        "created_at, status) FROM STDIN"
     ) as copy:
         for i in range(count):
             # About a third belong to no Teaching Partnership.
             partnership = rng.choice(partnerships) if partnerships and rng.random() < 0.66 else None
             copy.write_row((f"Bench organisation {tag} {i + 1:05d}", rng.choice(employer_types),
-                            rng.choice(regions), partnership, programmes, "2021-09-01T00:00:00"))
+                            rng.choice(regions), partnership, programmes, "2021-09-01T00:00:00",
+                            OrganisationStatus.APPROVED))
     rows = conn.execute("SELECT id FROM organisation WHERE name LIKE %s ORDER BY id",
                         (f"Bench organisation {tag} %",)).fetchall()
     return [row[0] for row in rows]

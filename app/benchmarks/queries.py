@@ -19,7 +19,7 @@ from app.config import Settings
 from app.lifecycle.models import Round
 from app.results import criteria
 from app.results.arithmetic import Cell
-from app.results.models import RoundResponses, RoundStatement, RoundSummary, RoundTypeStatement
+from app.results.models import RoundResponses, RoundStatement, RoundSummary
 from app.vocabulary import RoundStatus
 
 
@@ -71,7 +71,7 @@ def recorded_placement():
     )
 
 
-def _in_cohort(*, year: str, programme: str, statement_set: str, settings: Settings):
+def in_cohort(*, year: str, programme: str, statement_set: str, settings: Settings):
     """Rule 7's cohort: qualifying closed rounds of approved organisations (rule 15) of one
     year, programme and statement set.
 
@@ -109,8 +109,8 @@ def cohort_rounds(
         .join(RoundResponses, RoundResponses.round_id == Round.id)
         .join(Organisation, Organisation.id == Round.organisation_id)
         .join(RoundStatement, RoundStatement.round_id == Round.id)
-        .where(*_in_cohort(year=year, programme=programme, statement_set=statement_set,
-                           settings=settings))
+        .where(*in_cohort(year=year, programme=programme, statement_set=statement_set,
+                          settings=settings))
     )
     rounds: dict[int, CohortRound] = {}
     for round_id, org_id, region, tp, employer_type, number, total, n, anonymous in rows:
@@ -143,8 +143,8 @@ def cohort_cells(
         )
         .join(Round, Round.id == RoundSummary.round_id)
         .join(RoundResponses, RoundResponses.round_id == Round.id)
-        .where(*_in_cohort(year=year, programme=programme, statement_set=statement_set,
-                           settings=settings))
+        .where(*in_cohort(year=year, programme=programme, statement_set=statement_set,
+                          settings=settings))
     )
     cells: dict[int, dict[int, dict[str, Cell]]] = defaultdict(lambda: defaultdict(dict))
     for round_id, number, respondent_type, n, total, dont_know in rows:
@@ -160,26 +160,3 @@ def pooled_types_of(*, session: Session, round_ids: list[int], k: int) -> dict[i
     rows = session.execute(select(Round).where(Round.id.in_(round_ids))).scalars()
     return {round_.id: frozenset(name for name, expected in round_.expected.items()
                                  if expected < k) for round_ in rows}
-
-
-def cohort_published_types(
-    *, session: Session, year: str, programme: str, statement_set: str, settings: Settings
-) -> tuple[set[int], list[tuple[int, int, str, int, int]]]:
-    """The cohort's figures per respondent type as recorded at close with the configured k.
-
-    (Round ids that have them; and each published figure as (round id, statement number,
-    respondent type, n, total).) A cohort round missing from the ids was closed before these
-    were recorded, or with another k: the caller then protects its cells itself.
-    """
-    rows = session.execute(
-        select(RoundTypeStatement.round_id, RoundTypeStatement.statement_number,
-               RoundTypeStatement.respondent_type, RoundTypeStatement.n,
-               RoundTypeStatement.total)
-        .join(Round, Round.id == RoundTypeStatement.round_id)
-        .join(RoundResponses, RoundResponses.round_id == Round.id)
-        .where(*_in_cohort(year=year, programme=programme, statement_set=statement_set,
-                           settings=settings),
-               RoundTypeStatement.k == settings.small_group_k)
-    ).all()
-    recorded = {row[0] for row in rows}
-    return recorded, [tuple(row) for row in rows if row[3] is not None]

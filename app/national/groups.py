@@ -15,11 +15,11 @@ from app.benchmarks.cohorts import GroupKey
 from app.benchmarks.queries import (
     CohortRound,
     cohort_cells,
-    cohort_published_types,
     pooled_types_of,
 )
 from app.benchmarks.service import Shown
 from app.config import Settings
+from app.national.by_type import Tally, recorded_type_tallies
 from app.national.query import NationalQuery
 from app.national.schemas import Group, StatementFigures
 from app.partnerships.service import partnership_labels
@@ -43,8 +43,9 @@ def _labels(list_name: str) -> dict[str, str]:
         return partnership_labels()
     return {item.key: item.label for item in getattr(get_reference(), list_name)}
 
-# A group's organisations, and the organisation averages published for each statement.
-Members = tuple[int, dict[int, list[Fraction]]]
+# A group's organisations, and the organisation averages published for each statement (or,
+# by respondent type, their tally).
+Members = tuple[int, Mapping[int, list[Fraction] | Tally]]
 
 
 def values_by_statement(rounds: Iterable[CohortRound]) -> dict[int, list[Fraction]]:
@@ -56,11 +57,20 @@ def values_by_statement(rounds: Iterable[CohortRound]) -> dict[int, list[Fractio
     return values
 
 
-def statement_figures(statement_set: StatementSet, values: dict[int, list[Fraction]],
+def statement_figures(statement_set: StatementSet,
+                      values: Mapping[int, list[Fraction] | Tally],
                       minimum: int) -> list[StatementFigures]:
     theme_of = statement_set.theme_of
-    return [StatementFigures.of(s, theme_of[s.number], values.get(s.number, []), minimum)
-            for s in statement_set.statements]
+    figures = []
+    for s in statement_set.statements:
+        value = values.get(s.number, [])
+        if isinstance(value, Tally):
+            figures.append(StatementFigures.of(s, theme_of[s.number], [], minimum,
+                                               result=value.benchmark(minimum),
+                                               organisations=value.organisations))
+        else:
+            figures.append(StatementFigures.of(s, theme_of[s.number], value, minimum))
+    return figures
 
 
 def breakdown(
@@ -127,23 +137,18 @@ def _by_respondent_type(
     self-assessment is the employer's own single answer, which its report always shows.
 
     Closing a round records what its report publishes per type (`round_type_statement`), so
-    this reads those rows; only when a round of the cohort has none (closed before they were
-    recorded, or k has changed since) is every organisation's summary protected here instead.
+    this adds those rows up in SQL (app.national.by_type); only when a round of the cohort has
+    none (closed before they were recorded, or k has changed since) is every organisation's
+    summary protected here instead.
     """
-    recorded, rows = cohort_published_types(
+    recorded = recorded_type_tallies(
         session=session, year=query.year, programme=query.programme,
-        statement_set=statement_set.key, settings=settings)
-    if not {cohort_round.round_id for cohort_round in cohort} <= recorded:
+        statement_set=statement_set.key, numbers=statement_set.numbers, settings=settings)
+    if not {cohort_round.round_id for cohort_round in cohort} <= recorded.recorded:
         return protected_by_respondent_type(session=session, query=query,
                                             statement_set=statement_set, settings=settings)
-    values: dict[str, dict[int, list[Fraction]]] = {t: defaultdict(list) for t in RESPONDENT_TYPES}
-    organisations: dict[str, set[int]] = {t: set() for t in RESPONDENT_TYPES}
-    numbers = set(statement_set.numbers)
-    for round_id, number, respondent_type, n, total in rows:
-        if number in numbers:
-            values[respondent_type][number].append(Fraction(total, n))
-            organisations[respondent_type].add(round_id)
-    return {name: (len(organisations[name]), values[name]) for name in RESPONDENT_TYPES}
+    return {name: (recorded.organisations[name], recorded.tallies[name])
+            for name in RESPONDENT_TYPES}
 
 
 def protected_by_respondent_type(

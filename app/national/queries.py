@@ -5,6 +5,7 @@ rating is read, so the cost follows the number of organisations, not the number 
 """
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy import Integer, Text, and_, case, cast, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
@@ -12,10 +13,11 @@ from sqlmodel import Session
 
 from app.accounts.approval import counts_in_results
 from app.accounts.models import Organisation
-from app.benchmarks.queries import qualifying_round_ids
+from app.benchmarks.queries import in_cohort, qualifying_round_ids
 from app.config import Settings
 from app.lifecycle.models import Round
-from app.results.models import RoundSummary
+from app.reports import aggregation as agg
+from app.results.models import RoundResponses, RoundStatement, RoundSummary
 from app.survey.models import SurveyResponse
 from app.vocabulary import LAUNCHED, RoundStatus
 
@@ -158,3 +160,40 @@ def launched_rounds_per_programme(*, session: Session) -> dict[str, int]:
         .group_by(Round.programme)
     )
     return {programme: count for programme, count in rows}
+
+
+def cohort_means(
+    *, session: Session, year: str, programme: str, statement_set: str, settings: Settings
+) -> tuple[int, dict[int, Fraction]]:
+    """How many rounds the cohort of rule 7 has (as `cohort_rounds` lists them), and statement
+    number → the mean of their averages, for statements with at least `minimum_organisations`.
+
+    Added up in SQL from `round_statement`: grouped by (statement, n), the averages total/n of
+    a group share the denominator n, so their sum is sum(total)/n exactly. A statement withheld
+    from a round's report (fewer than k anonymous scores, rule 5) adds nothing, as in a cohort.
+    """
+    cohort = in_cohort(year=year, programme=programme, statement_set=statement_set,
+                       settings=settings)
+    rounds = session.execute(
+        select(func.count())
+        .select_from(Round)
+        .join(RoundResponses, RoundResponses.round_id == Round.id)
+        .where(*cohort, exists().where(RoundStatement.round_id == Round.id))
+    ).scalar_one()
+    groups = session.execute(
+        select(RoundStatement.statement_number, RoundStatement.n, func.count(),
+               func.sum(RoundStatement.total))
+        .select_from(Round)
+        .join(RoundResponses, RoundResponses.round_id == Round.id)
+        .join(RoundStatement, RoundStatement.round_id == Round.id)
+        .where(*cohort, RoundStatement.anonymous_n >= settings.small_group_k)
+        .group_by(RoundStatement.statement_number, RoundStatement.n)
+    ).all()
+    counts: dict[int, int] = {}
+    sums: dict[int, list[Fraction]] = {}
+    for number, n, count, total in groups:
+        counts[number] = counts.get(number, 0) + count
+        sums.setdefault(number, []).append(Fraction(total, n))
+    return rounds, {number: agg.exact_sum(sums[number]) / count
+                    for number, count in counts.items()
+                    if count >= settings.minimum_organisations}

@@ -78,13 +78,16 @@ class StatementFigures(BaseModel):
 
     @classmethod
     def of(cls, statement: Statement, theme: int, values: list[Fraction], minimum: int,
-           result: agg.Benchmark | None = None, **more) -> Self:
+           result: agg.Benchmark | None = None, organisations: int | None = None,
+           **more) -> Self:
         """A statement over these organisation averages (`result`: their benchmark, when the
-        caller has it already); hidden below `minimum` organisations."""
+        caller has it already; `organisations`: how many there are, when it does not pass
+        them); hidden below `minimum` organisations."""
         result = result or agg.benchmark(values, min_organisations=minimum)
         if result is None:
             figures = {"average": None, "mean": None, "min": None, "max": None, "rag": None,
-                       "organisations": len(values), "suppressed": NOT_ENOUGH_ORGANISATIONS}
+                       "organisations": len(values) if organisations is None else organisations,
+                       "suppressed": NOT_ENOUGH_ORGANISATIONS}
         else:
             figures = {**shown(result), "min": result.minimum, "max": result.maximum,
                        "organisations": result.organisations, "suppressed": None}

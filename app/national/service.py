@@ -19,8 +19,9 @@ from app.benchmarks.service import Figure, Scope, Shown, publish_benchmarks
 from app.config import Settings, get_settings
 from app.errors import Invalid
 from app.lifecycle.years import academic_year_of, previous_year
-from app.national.groups import breakdown, values_by_statement
+from app.national.groups import breakdown
 from app.national.queries import (
+    cohort_means,
     count_participation,
     latest_closed_year,
     latest_qualifying_year,
@@ -144,26 +145,17 @@ def _previous_year(
     sets = get_statement_sets()
     if key is None or key not in sets:
         return None, {}, True
-    cohort = cohort_rounds(session=session, year=before, programme=programme, statement_set=key,
-                           settings=settings)
-    if not cohort:
+    organisations, national_means = cohort_means(
+        session=session, year=before, programme=programme, statement_set=key, settings=settings)
+    if not organisations:
         return None, {}, True
     previous_set = sets[key]
     mapping = statement_set.same_statements(previous_set)
-    means = {mapping[n]: mean
-             for n, mean in _national_means(cohort, settings.minimum_organisations).items()
-             if n in mapping}
+    means = {mapping[n]: mean for n, mean in national_means.items() if n in mapping}
     same_scale = previous_set.same_scale_as(statement_set)
-    summary = PreviousYear(year=before, statement_set=key, organisations=len(cohort),
+    summary = PreviousYear(year=before, statement_set=key, organisations=organisations,
                            scale_differs=not same_scale, rag_changed=[])
     return summary, means, same_scale
-
-
-def _national_means(cohort: list[CohortRound], minimum: int) -> dict[int, Fraction]:
-    """Statement number → national mean, for statements with enough organisations."""
-    benchmarks = {n: agg.benchmark(v, min_organisations=minimum)
-                  for n, v in values_by_statement(cohort).items()}
-    return {n: b.mean for n, b in benchmarks.items() if b is not None}
 
 
 def choose_statement_set(
