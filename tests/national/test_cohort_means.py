@@ -9,9 +9,9 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.benchmarks.queries import cohort_rounds
 from app.config import get_settings
 from app.national.queries import cohort_means
-from app.reports.queries import cohort_rounds
 from tests.builders import make_closed_round, make_organisation, random_answers
 
 _years = (f"{y}-{(y + 1) % 100:02d}" for y in itertools.count(2140))
