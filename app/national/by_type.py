@@ -19,7 +19,6 @@ from app.benchmarks.queries import in_cohort
 from app.config import Settings
 from app.lifecycle.models import Round
 from app.reports import aggregation as agg
-from app.results import arithmetic
 from app.results.models import RoundResponses, RoundTypeStatement
 from app.vocabulary import RESPONDENT_TYPES
 
@@ -36,14 +35,9 @@ class Tally:
 
     def benchmark(self, minimum: int) -> agg.Benchmark | None:
         """`agg.benchmark` of the averages this tallies (None below `minimum` organisations)."""
-        if minimum < 1:
-            raise ValueError(f"min_organisations must be at least 1, not {minimum}")
-        if self.organisations < minimum:
-            return None
-        return agg.Benchmark(mean=self.total / self.organisations,
-                             minimum=arithmetic.display(self.lowest),
-                             maximum=arithmetic.display(self.highest),
-                             organisations=self.organisations)
+        return agg.tallied_benchmark(organisations=self.organisations, total=self.total,
+                                     lowest=self.lowest, highest=self.highest,
+                                     min_organisations=minimum)
 
 
 @dataclass(frozen=True)

@@ -154,17 +154,24 @@ def benchmark(values: Iterable[Fraction], *, min_organisations: int = 3) -> Benc
 
     None when there are fewer than `min_organisations`: show `NOT_ENOUGH_ORGANISATIONS` instead.
     """
+    values = list(values)
+    return tallied_benchmark(
+        organisations=len(values), total=exact_sum(values),
+        lowest=exact_min(values) if values else None,
+        highest=exact_min(values, highest=True) if values else None,
+        min_organisations=min_organisations)
+
+
+def tallied_benchmark(*, organisations: int, total: Fraction, lowest: Fraction | None,
+                      highest: Fraction | None, min_organisations: int) -> Benchmark | None:
+    """`benchmark` from the averages already added up: how many, their exact sum, lowest and
+    highest (national results add them up in SQL, app.national.by_type)."""
     if min_organisations < 1:
         raise ValueError(f"min_organisations must be at least 1, not {min_organisations}")
-    values = list(values)
-    if len(values) < min_organisations:
+    if organisations < min_organisations:
         return None
-    return Benchmark(
-        mean=exact_sum(values) / len(values),
-        minimum=display(exact_min(values)),
-        maximum=display(exact_min(values, highest=True)),
-        organisations=len(values),
-    )
+    return Benchmark(mean=total / organisations, minimum=display(lowest),
+                     maximum=display(highest), organisations=organisations)
 
 
 @dataclass(frozen=True)
