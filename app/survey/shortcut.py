@@ -21,11 +21,12 @@ have committed.
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import get_settings
@@ -35,6 +36,7 @@ from app.core.routing import API_PREFIX
 from app.survey.ratings import RatingsError
 from app.survey.schemas import ResponseStored
 from app.survey.submit import async_pool_if_ready, link_known, outcome_of, submission_params
+from app.vocabulary import RoundStatus
 
 # Tokens are URL-safe base64 (app.survey.links); anything else goes the long way.
 _PATH = re.compile(rf"^{re.escape(API_PREFIX)}/survey/([A-Za-z0-9_-]{{1,128}})/responses$")
@@ -127,8 +129,20 @@ async def _submit(token: str, key: str | None, body: bytes) -> Any:
     submission = outcome_of(token, row)
     if submission is None:
         return None
-    return JSONResponse(ResponseStored.from_survey(submission.survey).model_dump(mode="json"),
-                        status_code=201)
+    survey = submission.survey
+    return Response(_stored_body(survey.organisation_name, survey.programme, survey.year,
+                                 survey.respondent_type),
+                    status_code=201, media_type="application/json")
+
+
+@lru_cache(maxsize=4096)
+def _stored_body(organisation: str, programme: str, year: str, respondent_type: str) -> bytes:
+    """The route's answer to a stored submission, rendered once per link as the route renders
+    it. An open round's answer depends on nothing else (its status is "open")."""
+    stored = ResponseStored(round={"organisation": organisation, "programme": programme,
+                                   "year": year, "status": RoundStatus.OPEN},
+                            respondent_type=respondent_type)
+    return JSONResponse(stored.model_dump(mode="json")).body
 
 
 # What the 503 handler reads of a request: only that it is one of the API's.
