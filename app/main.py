@@ -37,6 +37,7 @@ from app.statements.reference import get_reference
 from app.statements.service import verify_used_sets
 from app.survey import api as survey_api
 from app.survey import pages as survey_pages
+from app.survey.shortcut import SubmissionShortcut
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -68,7 +69,10 @@ def create_app() -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    # Added first, so it runs inside SecurityMiddleware: its refusals get the headers too.
+    # Innermost: a plain submission is answered before routing, after the guard's checks and
+    # with SecurityMiddleware's headers; anything else goes on to the routes.
+    app.add_middleware(SubmissionShortcut)
+    # Added before SecurityMiddleware, so it runs inside it: its refusals get the headers too.
     app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(SecurityMiddleware)
     install_error_handlers(app)

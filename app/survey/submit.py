@@ -254,19 +254,43 @@ async def submit_by_link_async(
     loop. Refusals are the same.
     """
     link = _links.get(token)
-    pool = _async_pool()
+    pool = async_pool_if_ready()
     in_thread = {"token": token, "ratings": ratings, "idempotency_key": idempotency_key,
                  "address": address, "signed_in_organisation": signed_in_organisation}
     if link is None or pool is None or get_settings().rate_limits_on:
         return await run_in_threadpool(submit_by_link, **in_thread)
     with _counted(link, address, signed_in_organisation):  # rule 11; nothing to count here
-        params = _params(token, None, token, link.statement_set, ratings, idempotency_key)
-        row = await pool.call(params)
+        row = await pool.call(submission_params(token, ratings, idempotency_key))
         if row.outcome == "other_set":
             _forget(token)
             return await run_in_threadpool(submit_by_link, **in_thread)
         return _outcome(row, token=token, secret=token, code=None,
                         organisation_id=link.organisation_id)
+
+
+# What the plain-ASGI submission (app.survey.shortcut) needs, so that it makes the same call.
+
+
+def link_known(token: str) -> bool:
+    """Whether this process remembers the link (its round, type and statement set)."""
+    return token in _links
+
+
+def submission_params(token: str, ratings: Mapping[str, Any],
+                      idempotency_key: str | None) -> dict[str, Any]:
+    """The call's arguments for a remembered link: RatingsError when the ratings break rule 3,
+    KeyError when the link is not (or no longer) remembered."""
+    return _params(token, None, token, _links[token].statement_set, ratings, idempotency_key)
+
+
+def outcome_of(token: str, row: Any) -> Submission | None:
+    """The submission a remembered link's call stored (or repeated); None for any refusal,
+    which wrote nothing."""
+    link = _links.get(token)
+    if link is None or row.outcome not in ("stored", "repeated"):
+        return None
+    return _outcome(row, token=token, secret=token, code=None,
+                    organisation_id=link.organisation_id)
 
 
 class AsyncCallPool:
@@ -334,7 +358,7 @@ async def find_survey_async(token: str) -> Survey:
     statement is awaited through this event loop's pool, with no thread hand-off and no session;
     on SQLite it runs in the thread pool. Read afresh on every call: a round's status and closing
     date change (rule 12), so nothing of it is remembered here."""
-    pool = _async_pool()
+    pool = async_pool_if_ready()
     if pool is None:
         return await run_in_threadpool(_find_survey, token)
     query, params = _survey_by_token_sql()
@@ -363,8 +387,9 @@ def async_calls_sent() -> int:
     return sum(pool.calls for pool in list(_async_pools.values()))
 
 
-def _async_pool() -> AsyncCallPool | None:
-    """This event loop's pool (one per worker process; tests start a loop per client)."""
+def async_pool_if_ready() -> AsyncCallPool | None:
+    """This event loop's pool (one per worker process; tests start a loop per client), or None
+    on SQLite."""
     engine = get_autocommit_engine()
     if engine is None:
         return None

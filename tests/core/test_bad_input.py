@@ -4,10 +4,14 @@ Each of these was a 500 (on PostgreSQL) or was stored before; each must be a 4xx
 stored, on both databases.
 """
 
+import json
 import logging
+import unicodedata
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
@@ -192,3 +196,36 @@ def test_database_errors_never_carry_the_sql_parameters(session):
     # error's type (test above), never its message.
     assert "SQL parameters hidden" in str(raised.value)
     assert "'private.person@example.org'" not in str(raised.value).split("[SQL")[1]
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    max_leaves=12,
+)
+
+
+def _oracle_has_control(value) -> bool:
+    """Written from the rule alone: any string (keys too) holding a Cc character other than
+    tab, line feed and carriage return."""
+    if isinstance(value, str):
+        return any(unicodedata.category(c) == "Cc" and c not in "\t\n\r" for c in value)
+    if isinstance(value, dict):
+        return any(_oracle_has_control(k) or _oracle_has_control(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_oracle_has_control(v) for v in value)
+    return False
+
+
+@settings(max_examples=300)
+@given(value=_json_values, ascii_only=st.booleans())
+def test_the_guard_finds_a_control_character_in_any_json_string_escaped_or_raw(
+        value, ascii_only):
+    """The guard skips parsing a JSON body with no escape and no raw control byte: that
+    shortcut must never miss one (C0, DEL or C1, written raw or as \\u escapes)."""
+    from app.core.guard import _body_has_control_character
+
+    body = json.dumps(value, ensure_ascii=ascii_only).encode()
+
+    assert _body_has_control_character(body, "application/json") == _oracle_has_control(value)

@@ -1,0 +1,149 @@
+"""The launch-day submission without the framework: plain ASGI for the one hot request.
+
+`POST /api/v1/survey/{token}/responses` is nearly every request on launch day (bench/README.md,
+benchmark 1). Through FastAPI it spends most of its CPU outside the work itself: matching ~150
+routes, solving dependencies, validating the body into a model and serialising the answer. For a
+link this process already knows, on PostgreSQL, this handles the plain case itself: a JSON body
+that is exactly `{"ratings": {...}}`, no credentials, at most one Idempotency-Key. It runs inside
+`SecurityMiddleware` (the same headers) and `RequestGuardMiddleware` (the same body limit,
+control-character refusal and logging of unexpected errors), and makes the same one call of
+`asye_submit_response` as the route (`app.survey.submit`), so what is stored and what is answered
+are the same bytes.
+
+Everything else is handed on untouched, body included, to the application and its route:
+ratings that break rule 3, an unknown link, a round that is not open, a used code, anything with
+a cookie or a bearer token (rule 11 looks at them), rate limits on (they are counted in the
+database, a blocking call). Handing on is safe after the call too, because a refusal writes
+nothing: the route then runs the whole check again and answers it in its own words. A lost
+database connection is answered 503 here, like the route would, and never retried: the call may
+have committed.
+"""
+
+import json
+import re
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.config import get_settings
+from app.core.errors import handle_database_unavailable
+from app.core.guard import replay_body
+from app.core.routing import API_PREFIX
+from app.survey.ratings import RatingsError
+from app.survey.schemas import ResponseStored
+from app.survey.submit import async_pool_if_ready, link_known, outcome_of, submission_params
+from app.vocabulary import RoundStatus
+
+# Tokens are URL-safe base64 (app.survey.links); anything else goes the long way.
+_PATH = re.compile(rf"^{re.escape(API_PREFIX)}/survey/([A-Za-z0-9_-]{{1,128}})/responses$")
+_MAX_BODY = 8 * 1024  # a complete response is about 300 bytes; anything larger goes the long way
+_IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
+
+
+class SubmissionShortcut:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        plain = _plain_submission(scope) if scope["type"] == "http" else None
+        if plain is None:
+            await self.app(scope, receive, send)
+            return
+        token, key = plain
+        body = await _read_body(receive)
+        answer = await _submit(token, key, body) if body is not None else None
+        if answer is None:  # not the plain case, or refused: the route decides and answers
+            await self.app(scope, replay_body(body or b"", receive), send)
+            return
+        global _answered
+        _answered += 1
+        await answer(scope, receive, send)
+
+
+_answered = 0
+
+
+def shortcut_answers() -> int:
+    """Submissions this process answered here (tests tell the two paths apart by it)."""
+    return _answered
+
+
+def _plain_submission(scope: Scope) -> tuple[str, str | None] | None:
+    """(token, Idempotency-Key) when the request may be the plain case, else None."""
+    if scope["method"] != "POST" or scope.get("query_string"):
+        return None
+    match = _PATH.match(scope["path"])
+    if match is None or not link_known(match.group(1)) or get_settings().rate_limits_on:
+        return None
+    key, json_body, length = None, False, None
+    for name, value in scope["headers"]:
+        if name in (b"authorization", b"cookie"):
+            return None
+        if name == b"idempotency-key":
+            if key is not None:
+                return None
+            key = value.decode("latin-1")
+            if not _IDEMPOTENCY_KEY.match(key):
+                return None
+        elif name == b"content-type":
+            json_body = value.split(b";")[0].strip().lower() == b"application/json"
+        elif name == b"content-length":
+            length = int(value) if value.isdigit() else None
+    if not json_body or length is None or length > _MAX_BODY:
+        return None
+    return match.group(1), key
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks, more = [], True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return None  # the client went away
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+async def _submit(token: str, key: str | None, body: bytes) -> Any:
+    """The answer to a plain submission once stored (or repeated), else None."""
+    pool = async_pool_if_ready()
+    try:
+        sent = json.loads(body)
+    except ValueError:
+        return None
+    if pool is None or not isinstance(sent, dict) or sent.keys() != {"ratings"}:
+        return None
+    try:
+        params = submission_params(token, sent["ratings"], key)
+    except (RatingsError, KeyError):  # KeyError: the link was forgotten meanwhile
+        return None
+    try:
+        row = await pool.call(params)
+    except OperationalError as error:
+        return await handle_database_unavailable(_API_REQUEST, error)
+    submission = outcome_of(token, row)
+    if submission is None:
+        return None
+    survey = submission.survey
+    return Response(_stored_body(survey.organisation_name, survey.programme, survey.year,
+                                 survey.respondent_type),
+                    status_code=201, media_type="application/json")
+
+
+@lru_cache(maxsize=4096)
+def _stored_body(organisation: str, programme: str, year: str, respondent_type: str) -> bytes:
+    """The route's answer to a stored submission, rendered once per link as the route renders
+    it. An open round's answer depends on nothing else (its status is "open")."""
+    stored = ResponseStored(round={"organisation": organisation, "programme": programme,
+                                   "year": year, "status": RoundStatus.OPEN},
+                            respondent_type=respondent_type)
+    return JSONResponse(stored.model_dump(mode="json")).body
+
+
+# What the 503 handler reads of a request: only that it is one of the API's.
+_API_REQUEST = Request({"type": "http", "path": f"{API_PREFIX}/survey", "headers": []})

@@ -1,0 +1,143 @@
+"""The plain-ASGI submission (app.survey.shortcut) answers exactly what the route answers.
+
+A plain submission (a remembered link, PostgreSQL, rate limits off, JSON `{"ratings": …}`, no
+credentials) is answered before routing; everything else must reach the route with its body
+untouched and get the route's answer. Each test tells the two paths apart by
+`shortcut_answers()`, and compares with the route's own answer to the same request (a request
+that carries a cookie always goes to the route: rule 11 may need it).
+"""
+
+import pytest
+
+from app.config import get_settings
+from app.survey.shortcut import shortcut_answers
+from tests.builders import api_headers, count_stored, full_ratings, make_survey_round, make_user
+from tests.databases import postgres_base_url
+
+on_postgres = pytest.mark.skipif(postgres_base_url() is None,
+                                 reason="needs PostgreSQL (TEST_DATABASE_URL)")
+ROUTE = {"Cookie": "not-a-session=1"}  # any cookie: the request goes to the route
+
+
+@pytest.fixture
+def limits_off(monkeypatch):
+    monkeypatch.setattr(get_settings(), "rate_limits", "off")
+
+
+def post(client, token, body, **headers):
+    return client.post(f"/api/v1/survey/{token}/responses", json=body, headers=headers)
+
+
+def _learnt(client, session):
+    """A round whose NQSW link this process remembers (its first submission goes the long way)."""
+    made = make_survey_round(session)
+    token = made.links["nqsw"]
+    assert post(client, token, {"ratings": full_ratings()}, **ROUTE).status_code == 201
+    return made, token
+
+
+def _comparable(response):
+    headers = {k: v for k, v in response.headers.items() if k not in ("date",)}
+    return response.status_code, headers, response.content
+
+
+@on_postgres
+def test_a_plain_submission_is_answered_before_routing_with_the_routes_exact_answer(
+        client, session, limits_off):
+    made, token = _learnt(client, session)
+    answered = shortcut_answers()
+
+    short = post(client, token, {"ratings": full_ratings(5)})
+    long = post(client, token, {"ratings": full_ratings(5)}, **ROUTE)
+
+    assert shortcut_answers() == answered + 1
+    assert _comparable(short) == _comparable(long)
+    assert short.status_code == 201 and short.json()["status"] == "stored"
+    assert short.headers["content-security-policy"] and short.headers["cache-control"] == "no-store"
+    assert count_stored(session).responses == 3
+
+
+@on_postgres
+def test_an_idempotency_key_is_kept_on_the_shortcut_too(client, session, limits_off):
+    made, token = _learnt(client, session)
+    answered = shortcut_answers()
+
+    first = post(client, token, {"ratings": full_ratings(2)}, **{"Idempotency-Key": "abc-1"})
+    again = post(client, token, {"ratings": full_ratings(2)}, **{"Idempotency-Key": "abc-1"})
+    by_route = post(client, token, {"ratings": full_ratings(2)},
+                    **{"Idempotency-Key": "abc-1"}, **ROUTE)
+
+    assert shortcut_answers() == answered + 2
+    assert first.status_code == again.status_code == by_route.status_code == 201
+    assert first.content == again.content == by_route.content
+    assert count_stored(session).responses == 2  # the learning one and "abc-1", once
+
+
+def _refusals(made, token, own_token):
+    """(what is sent, headers): each must reach the route."""
+    missing = {k: v for k, v in full_ratings().items() if k != "7"}
+    return [
+        ({"ratings": missing}, {}),  # rule 3
+        ({"ratings": {**full_ratings(), "7": 6}}, {}),
+        ({"ratings": full_ratings(), "extra": 1}, {}),  # not exactly {"ratings": …}: stored
+        ({"ratings": full_ratings()}, {"Idempotency-Key": "has space"}),  # stored, by the route
+        ({"ratings": full_ratings()}, {"Idempotency-Key": "k" * 256}),  # the route's 422
+        ({"ratings": full_ratings(), "note": "\u0000"}, {}),  # the guard's 422
+        ({"ratings": full_ratings()}, {"Authorization": f"Bearer {own_token}"}),  # rule 11: 403
+        ([1, 2], {}),
+    ]
+
+
+@on_postgres
+def test_whatever_is_not_plain_reaches_the_route_and_gets_its_answer(
+        client, session, limits_off):
+    made, token = _learnt(client, session)
+    lead = make_user(session, organisation=made.organisation)
+    own_token = api_headers(lead)["Authorization"].removeprefix("Bearer ")
+    answered = shortcut_answers()
+    statuses = []
+    for body, headers in _refusals(made, token, own_token):
+        stored_before = count_stored(session).responses
+        response = post(client, token, body, **headers)
+        stored = count_stored(session).responses - stored_before
+        route = post(client, token, body, **headers, **ROUTE)
+        assert (response.status_code, response.json()) == (route.status_code, route.json())
+        statuses.append((response.status_code, stored))
+
+    assert statuses == [(422, 0), (422, 0), (201, 1), (201, 1), (422, 0), (422, 0), (403, 0),
+                        (422, 0)]
+    assert shortcut_answers() == answered  # none of them on the shortcut
+
+
+@on_postgres
+def test_a_round_that_closed_a_query_string_or_an_unseen_link_get_the_routes_answer(
+        client, session, limits_off):
+    from tests.builders import set_status
+
+    made, token = _learnt(client, session)
+    unseen = made.links["line_manager"]
+    answered = shortcut_answers()
+
+    first_of_link = post(client, unseen, {"ratings": full_ratings()})
+    with_query = client.post(f"/api/v1/survey/{token}/responses?x=1",
+                             json={"ratings": full_ratings()})
+    set_status(session, made, "closed")
+    closed = post(client, token, {"ratings": full_ratings()})
+
+    assert (first_of_link.status_code, with_query.status_code) == (201, 201)
+    assert closed.status_code == 409 and "closed" in closed.json()["detail"]
+    assert shortcut_answers() == answered
+    assert count_stored(session).responses == 3
+
+
+def test_on_sqlite_or_with_limits_on_the_route_answers(client, session):
+    """Rate limits are on in tests unless switched off, and SQLite has no event-loop pool:
+    either way nothing is answered before routing, and the submission is stored as usual."""
+    made, token = _learnt(client, session)
+    answered = shortcut_answers()
+
+    response = post(client, token, {"ratings": full_ratings(3)})
+
+    assert response.status_code == 201
+    assert shortcut_answers() == answered
+    assert count_stored(session).responses == 2
