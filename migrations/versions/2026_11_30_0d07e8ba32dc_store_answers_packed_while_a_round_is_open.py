@@ -170,8 +170,9 @@ _SCORES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "-": None}
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('response', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('answers', sa.Text(), nullable=True))
+    # Plain ALTERs on both databases, not batch mode (see the downgrade: a copy of `response`
+    # would take every rating with it on SQLite).
+    op.add_column('response', sa.Column('answers', sa.Text(), nullable=True))
     if op.get_bind().dialect.name == "postgresql":
         op.execute(_DROP.format(_OLD_ARGUMENTS))
         op.execute(FUNCTION)
@@ -194,5 +195,7 @@ def downgrade() -> None:
             for response_id, answers in packed for index, character in enumerate(answers)]
     if rows:
         connection.execute(sa.insert(ratings), rows)
-    with op.batch_alter_table('response', schema=None) as batch_op:
-        batch_op.drop_column('answers')
+    # A plain DROP COLUMN (SQLite 3.35 and later have it), not batch mode: on SQLite batch mode
+    # copies `response` and drops the old table, and with foreign keys on that drop deletes every
+    # rating by cascade.
+    op.drop_column('response', 'answers')
