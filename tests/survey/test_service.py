@@ -21,6 +21,7 @@ from app.survey.service import (
     SurveyNotOpen,
     find_survey,
     find_survey_by_code,
+    rewrite_responses,
     save_self_assessment,
     submit_response,
 )
@@ -330,3 +331,15 @@ def test_response_and_rating_tables_hold_no_identifying_column(engine):
 
 def test_the_statement_set_has_the_shape_these_tests_assume():
     assert len(statement_set().numbers) == 32
+
+
+def test_closing_refuses_a_response_with_answers_both_packed_and_in_rating_rows(session):
+    """Never written so; if it were, closing must not guess which answers are the real ones."""
+    made = make_survey_round(session)
+    submit(session, made.token, full_ratings(3))
+    response = session.exec(select(SurveyResponse)).one()
+    session.add(Rating(response_id=response.id, statement_number=1, score=5))
+    session.commit()
+
+    with pytest.raises(ValueError, match="both packed and in rating rows"):
+        rewrite_responses(session=session, round_id=made.round.id)
