@@ -3,7 +3,8 @@
 Every submission carries a signature in its ratings (statements 1–9 spell its serial number in
 base 5), so after the run the database can be checked response by response, though responses
 are anonymous: each submission answered 2xx is stored exactly once, each one refused is not
-stored at all, and every stored response has all 32 ratings. Half the submissions send an
+stored at all, and every stored response has all 32 ratings (packed in its row while the round
+is open, app.survey.answers; in rating rows once it has closed). Half the submissions send an
 Idempotency-Key and are retried with it (twice at once, then once more), and must still be
 stored once.
 
@@ -65,7 +66,7 @@ class Stored:
     """What the database holds for the round after the run."""
 
     responses: int
-    partial: int  # responses without exactly 32 ratings
+    partial: int  # responses without exactly 32 ratings (packed or in rating rows)
     by_serial: Counter  # serial → responses stored with it
     unknown: int  # responses whose ratings spell no serial that was sent
 
@@ -82,7 +83,14 @@ def ratings_for(serial: int, rng: random.Random) -> dict[str, int | None]:
 
 
 def check_database(url: str, round_id: int) -> Stored:
-    """Count what was stored, by signature, straight from the tables."""
+    """Count what was stored, by signature, straight from the tables.
+
+    While the round is open a response holds its answers packed in `response.answers` (one
+    character per statement in number order, "1"-"5" or "-"; app.survey.answers), with no
+    rating rows; once closed, or when stored before packing, in rating rows. Both are read here,
+    the packed ones decoded by this module, not by the app, so a bug in the app's encoding
+    cannot hide itself.
+    """
     weights = " + ".join(
         f"(CASE WHEN rating.statement_number = {n} THEN rating.score - 1 ELSE 0 END)"
         f" * {5 ** (n - 1)}"
@@ -91,19 +99,46 @@ def check_database(url: str, round_id: int) -> Stored:
     with psycopg.connect(libpq_url(url)) as conn:
         rows = conn.execute(
             f"""
-            SELECT count(rating.statement_number) AS ratings,
+            SELECT response.answers,
+                   count(rating.statement_number) AS ratings,
                    count(rating.score) FILTER (WHERE rating.statement_number <= %s) AS signed,
                    coalesce(sum({weights}), -1) AS serial
             FROM response LEFT JOIN rating ON rating.response_id = response.id
             WHERE response.round_id = %s
-            GROUP BY response.id
+            GROUP BY response.id, response.answers
             """,
             (SIGNATURE_STATEMENTS, round_id),
         ).fetchall()
-    partial = sum(1 for ratings, _signed, _serial in rows if ratings != len(NUMBERS))
-    by_serial = Counter(serial for _r, signed, serial in rows if signed == SIGNATURE_STATEMENTS)
-    unknown = sum(1 for _r, signed, _s in rows if signed != SIGNATURE_STATEMENTS)
+    partial, unknown, by_serial = 0, 0, Counter()
+    for answers, ratings, signed, serial in rows:
+        if answers is None:
+            whole = ratings == len(NUMBERS)
+            serial = serial if signed == SIGNATURE_STATEMENTS else None
+        else:
+            whole = ratings == 0 and _whole_packed(answers)
+            serial = _packed_serial(answers)
+        partial += not whole
+        if serial is None:
+            unknown += 1
+        else:
+            by_serial[serial] += 1
     return Stored(responses=len(rows), partial=partial, by_serial=by_serial, unknown=unknown)
+
+
+_PACKED_ANSWERS = set("12345-")
+
+
+def _whole_packed(answers: str) -> bool:
+    """Every statement answered: one answer character per statement, nothing else."""
+    return len(answers) == len(NUMBERS) and set(answers) <= _PACKED_ANSWERS
+
+
+def _packed_serial(answers: str) -> int | None:
+    """The serial the first statements spell (statement n is character n - 1), or None."""
+    signature = answers[:SIGNATURE_STATEMENTS]
+    if len(signature) != SIGNATURE_STATEMENTS or not set(signature) <= set("12345"):
+        return None
+    return sum((int(character) - 1) * 5 ** index for index, character in enumerate(signature))
 
 
 def problems(outcome: Outcome, stored: Stored, *, kills: int = 0) -> list[str]:

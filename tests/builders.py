@@ -24,12 +24,14 @@ from app.core.csrf import CSRF_COOKIE
 from app.db import utcnow
 from app.lifecycle.models import Round
 from app.results.summaries import summarise_round
+from app.rounds.service import close_round
 from app.security import hash_password
 from app.statements.loader import StatementSet, get_statement_sets
 from app.statements.service import record_set_use
+from app.survey.answers import pack_answers
 from app.survey.links import add_links
 from app.survey.models import InvitationCode, Rating, RoundLink, SurveyResponse
-from app.vocabulary import RoundStatus
+from app.vocabulary import SELF_ASSESSMENT, RoundStatus
 
 SET_KEY = "child-and-family-2019"
 NUMBERS = tuple(range(1, 33))
@@ -200,6 +202,15 @@ def add_answers(session: Session, *, round_: Round, answers: Answers) -> None:
 
 def _response(session: Session, round_: Round, respondent_type: str,
               ratings: Mapping[int, int | None]) -> SurveyResponse:
+    """Stored as the service stores it: an anonymous response of a round not yet closed holds
+    its answers packed (app.survey.answers); the self-assessment, and every response of a
+    closed round, hold theirs in rating rows."""
+    if round_.status != RoundStatus.CLOSED and respondent_type != SELF_ASSESSMENT:
+        response = SurveyResponse(round_id=round_.id, respondent_type=respondent_type,
+                                  answers=pack_answers(ratings, statement_set()))
+        session.add(response)
+        session.flush()
+        return response
     response = SurveyResponse(round_id=round_.id, respondent_type=respondent_type)
     session.add(response)
     session.flush()
@@ -266,7 +277,7 @@ class SurveyRound:
 
 class Stored(NamedTuple):
     responses: int
-    ratings: int
+    answers: int  # ratings stored, in rating rows or packed in responses (one per statement)
     used_codes: int
 
 
@@ -294,11 +305,41 @@ def count_stored(session: Session) -> Stored:
     session.rollback()  # end any snapshot
     return Stored(
         responses=session.exec(select(func.count()).select_from(SurveyResponse)).one(),
-        ratings=session.exec(select(func.count()).select_from(Rating)).one(),
+        answers=session.exec(select(func.count()).select_from(Rating)).one()
+        + session.exec(select(func.coalesce(func.sum(func.length(SurveyResponse.answers)), 0))
+                       ).one(),
         used_codes=session.exec(
             select(func.count()).select_from(InvitationCode).where(InvitationCode.used)
         ).one(),
     )
+
+
+def packed_and_rated(session: Session, round_id: int) -> tuple[list[str | None], int]:
+    """The round's responses' `answers` columns, and how many rating rows the round has: what
+    an open round holds (answers packed, no ratings) or a closed one (no answers, ratings)."""
+    session.rollback()  # end any snapshot
+    answers = session.exec(select(SurveyResponse.answers)
+                           .where(SurveyResponse.round_id == round_id)).all()
+    ratings = session.exec(select(func.count()).select_from(Rating).join(SurveyResponse)
+                           .where(SurveyResponse.round_id == round_id)).one()
+    return list(answers), ratings
+
+
+def close_and_read_ratings(session: Session, round_id: int) -> list[dict[int, int | None]]:
+    """Close the round by the service (app.rounds.service.close_round), then each of its
+    anonymous responses' ratings as the rating rows hold them, in a sorted order (closing
+    orders them at random)."""
+    close_round(session=session, round_id=round_id)
+    rows = session.exec(
+        select(SurveyResponse.id, Rating.statement_number, Rating.score)
+        .join(Rating, Rating.response_id == SurveyResponse.id)
+        .where(SurveyResponse.round_id == round_id,
+               SurveyResponse.respondent_type != SELF_ASSESSMENT)).all()
+    by_response: dict[str, dict[int, int | None]] = {}
+    for response_id, number, score in rows:
+        by_response.setdefault(response_id, {})[number] = score
+    return sorted((dict(sorted(r.items())) for r in by_response.values()),
+                  key=lambda r: [-1 if s is None else s for s in r.values()])
 
 
 # Signing in, for client tests

@@ -213,20 +213,23 @@ def delete_round(*, session: Session, round_: Round) -> None:
 def close_round(*, session: Session, round_id: int, closed_at: datetime | None = None) -> Round:
     """Close an open round for good: the one transaction that spans domains.
 
-    In the same transaction as the change of state, and so never without it: the round's
-    summary is written (app.results.summaries); its idempotency records and its codes go (they
-    stop a retried submission storing twice and a code answering twice, and no submission can
-    be stored any more), keeping only how many codes were issued and used; and its responses
+    In the same transaction as the change of state, and so never without it: its responses
     are rewritten in a random order with fresh ids (rule 10: nothing stored orders them or
-    links them to a code, a key or a moment).
+    links them to a code, a key or a moment), their packed answers spread into rating rows;
+    then the round's summary is written from those ratings (app.results.summaries); its
+    idempotency records and its codes go (they stop a retried submission storing twice and a
+    code answering twice, and no submission can be stored any more), keeping only how many
+    codes were issued and used.
     `closed_at` is now, unless timed work closes it at a given moment (`tick --now`).
     """
     move(session, round_id, source=RoundStatus.OPEN,
          values={"status": RoundStatus.CLOSED, "closed_at": closed_at or utcnow()})
+    # First, so the summary reads every rating: answers sent while the round was open are
+    # stored packed, and only this spreads them into rating rows (app.survey.answers).
+    rewrite_responses(session=session, round_id=round_id)
     summarise_round(session=session, round_id=round_id)
     forget_submission_keys(session=session, round_id=round_id)
     forget_codes(session=session, round_id=round_id)
-    rewrite_responses(session=session, round_id=round_id)
     session.commit()
     return reloaded(session, round_id)
 

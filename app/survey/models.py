@@ -33,7 +33,14 @@ def new_response_id() -> str:
 
 
 class SurveyResponse(SQLModel, table=True):
-    """One response: its round, who answered (a respondent type) and, in `Rating`, its answers."""
+    """One response: its round, who answered (a respondent type) and its answers.
+
+    An anonymous response of an open round holds its answers packed in `answers`, one
+    character per statement (app.survey.answers), so that a submission writes one row; closing
+    the round spreads them into `Rating` rows and leaves `answers` NULL
+    (`app.survey.service.rewrite_responses`). The self-assessment, which is read while the
+    round is open, and every response of a closed round keep theirs in `Rating`.
+    """
 
     __tablename__ = "response"
     __table_args__ = (sa.Index("ix_response_round_type", "round_id", "respondent_type"),)
@@ -42,6 +49,7 @@ class SurveyResponse(SQLModel, table=True):
     id: str = Field(default_factory=new_response_id, primary_key=True, max_length=32)
     round_id: int = Field(foreign_key="evaluation_round.id", ondelete="CASCADE")
     respondent_type: str = Field(max_length=20)
+    answers: str | None = Field(default=None, sa_type=sa.Text)
 
 
 class Rating(SQLModel, table=True):

@@ -1,6 +1,6 @@
 """Use cases of the survey: find a survey by link or code, store a response, the self-assessment.
 
-Rules 2 and 3 meet here. A response is stored whole (the response and every rating) or not at
+Rules 2 and 3 meet here. A response is stored whole (the response and every answer) or not at
 all, only while its round is open, at most once per idempotency key, and with nothing that could
 tell who gave it: the code that let someone in is only marked used, and the idempotency record
 keeps a keyed hash of the key, never the response it produced. This domain writes every table
@@ -33,6 +33,7 @@ from app.lifecycle.service import (
 )
 from app.security import keyed_hash
 from app.statements.loader import StatementSet, get_statement_sets
+from app.survey.answers import pack_answers, unpack_answers
 from app.survey.codes import CODE_LENGTH, CodeAlreadyUsed, hash_code, normalise_code, use_code
 from app.survey.links import SHORT_CODE_LENGTH
 from app.survey.models import (
@@ -239,7 +240,8 @@ def submit_response(
     *, session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None,
     address: str, signed_in_organisation: int | None = None,
 ) -> Submission:
-    """Store one anonymous response and all its ratings in one transaction, or nothing.
+    """Store one anonymous response, its answers packed in its row (app.survey.answers), in
+    one transaction, or nothing.
 
     Refuses, with nothing stored: more submissions for one link in a minute than the ceiling, or
     more refused ones from `address` (TooManyAttempts, in place of the refusal), ratings that
@@ -282,9 +284,10 @@ def _store_response(
     parsed = parse_ratings(ratings, survey.statement_set)
     key_hash = keyed_hash(survey.secret + idempotency_key) if idempotency_key else None
     try:
-        # Plain INSERTs, not the ORM's unit of work, and every rating in one statement: this is
-        # the launch-day hot path, where the ORM's bookkeeping and 32 separate executions cost
-        # more than the SQL itself (bench/README.md, benchmark 1).
+        # Plain INSERTs, not the ORM's unit of work, and the answers packed in the response row
+        # (app.survey.answers; closing spreads them into ratings): this is the launch-day hot
+        # path, where the ORM's bookkeeping and 32 rating rows cost more than the rest
+        # (bench/README.md, benchmark 1).
         if key_hash is not None:
             # First, so a retry (or a racing twin, held on the unique key) stops before storing.
             session.execute(insert(IdempotencyRecord).values(
@@ -295,7 +298,10 @@ def _store_response(
             raise CodeAlreadyUsed
         if survey.code is not None:
             use_code(session, code=survey.code, round_id=survey.round_id)
-        _insert_response(session, survey.round_id, survey.respondent_type, parsed)
+        session.execute(insert(SurveyResponse).values(
+            id=new_response_id(), round_id=survey.round_id,
+            respondent_type=survey.respondent_type,
+            answers=pack_answers(parsed, survey.statement_set)))
         _ensure_answerable_status(status_of(session, survey.round_id, shared_lock=True))
         session.commit()
     except IntegrityError:
@@ -312,9 +318,11 @@ def _store_response(
     return Submission(survey=survey)
 
 
-def _insert_response(
+def _insert_rated_response(
     session: Session, round_id: int, respondent_type: str, ratings: Mapping[int, int | None]
 ) -> None:
+    """A response with its ratings in `rating` rows: the self-assessment, which is read while
+    the round is open (anonymous responses are stored packed until the round closes)."""
     response_id = new_response_id()
     session.execute(insert(SurveyResponse).values(
         id=response_id, round_id=round_id, respondent_type=respondent_type))
@@ -406,7 +414,7 @@ def save_self_assessment(
     session.exec(delete(Rating).where(Rating.response_id.in_(earlier)))
     session.exec(delete(SurveyResponse).where(SurveyResponse.round_id == round_id,
                                               SurveyResponse.respondent_type == SELF_ASSESSMENT))
-    _insert_response(session, round_id, SELF_ASSESSMENT, parsed)
+    _insert_rated_response(session, round_id, SELF_ASSESSMENT, parsed)
     session.commit()
     return parsed
 
@@ -444,16 +452,21 @@ def count_responses(*, session: Session, round_ids: Iterable[int]) -> dict[int, 
 
 def rewrite_responses(*, session: Session, round_id: int) -> None:
     """Rewrite a closing round's responses and ratings in a random order with fresh ids, in the
-    caller's transaction (closing it), so that nothing stored orders them (rule 10).
+    caller's transaction (closing it), so that nothing stored orders them (rule 10); and spread
+    answers stored packed (app.survey.answers) into rating rows, leaving `answers` NULL.
 
     Row ids, the database's own row order (SQLite's rowid, PostgreSQL's ctid) and its transaction
     ids (PostgreSQL's xmin, shared by a response and the code it used) all kept the order and
     the moment of each answer; after this every row of the round was written by the closing
-    transaction, in an order drawn from the operating system's random source. The rows are few
-    (one round's), so they are read into Python once, here and only here.
+    transaction, in an order drawn from the operating system's random source. A response holds
+    its answers packed (submissions while the round was open) or in rating rows (the
+    self-assessment, and responses stored before answers were packed); both come out as rating
+    rows. Packed answers are read with the round's statement set, the set they were packed under
+    (a round's set never changes). The rows are few (one round's), so they are read into Python
+    once, here and only here. Run it before the round is summarised: the summary reads ratings.
     """
     responses = session.execute(
-        select(SurveyResponse.id, SurveyResponse.respondent_type)
+        select(SurveyResponse.id, SurveyResponse.respondent_type, SurveyResponse.answers)
         .where(SurveyResponse.round_id == round_id)).all()
     if not responses:
         return
@@ -464,14 +477,25 @@ def rewrite_responses(*, session: Session, round_id: int) -> None:
         .where(SurveyResponse.round_id == round_id)
     ):
         ratings.setdefault(response_id, []).append((number, score))
+    packed = [(response_id, answers) for response_id, _, answers in responses
+              if answers is not None]
+    if packed:
+        statement_set = get_statement_sets()[
+            session.execute(select(Round.statement_set).where(Round.id == round_id)).scalar_one()]
+        for response_id, answers in packed:
+            if response_id in ratings:  # never written so: refuse to guess which one is right
+                raise ValueError(f"a response of round {round_id} has answers both packed and "
+                                 "in rating rows")
+            ratings[response_id] = list(unpack_answers(answers, statement_set).items())
     old_ids = select(SurveyResponse.id).where(SurveyResponse.round_id == round_id)
     session.execute(delete(Rating).where(Rating.response_id.in_(old_ids)))
     session.execute(delete(SurveyResponse).where(SurveyResponse.round_id == round_id))
-    order = list(responses)
+    order = [(response_id, respondent_type) for response_id, respondent_type, _ in responses]
     _random.shuffle(order)
     fresh = [(new_response_id(), old_id, respondent_type) for old_id, respondent_type in order]
     session.execute(insert(SurveyResponse), [
-        {"id": new_id, "round_id": round_id, "respondent_type": respondent_type}
+        {"id": new_id, "round_id": round_id, "respondent_type": respondent_type,
+         "answers": None}
         for new_id, _, respondent_type in fresh])
     rows = [{"response_id": new_id, "statement_number": number, "score": score}
             for new_id, old_id, _ in fresh for number, score in ratings.get(old_id, [])]

@@ -1,11 +1,13 @@
 """Send a response by link or by code: one database round trip on PostgreSQL.
 
 The launch-day hot path (bench/README.md, benchmark 1). On PostgreSQL one call of the server-side
-function `asye_submit_response` (migration 5b1d2c7e9a40), run in autocommit, checks the link or
-code, share-locks the round and checks it is open, records the idempotency key, marks the code
-used and stores the response with every rating: the call is the whole transaction, committed
-durably (`synchronous_commit` on) before the answer goes back. Refusals write nothing. Ratings are
-checked here first (rule 3), against the statement set the link's round uses.
+function `asye_submit_response` (migrations 5b1d2c7e9a40 and 0d07e8ba32dc), run in autocommit,
+checks the link or code, share-locks the round and checks it is open, records the idempotency
+key, marks the code used and stores the response, its answers packed in its one row
+(app.survey.answers): the call is the whole transaction, committed durably (`synchronous_commit`
+on) before the answer goes back. Refusals write nothing. Ratings are checked here first (rule 3),
+against the statement set the link's round uses, and packed for that set; the function refuses
+(`other_set`) a set that is not the round's.
 
 What a link stands for (its round, respondent type and statement set) never changes, so each
 process remembers it after the first lookup; everything that does change (the round's status, the
@@ -35,6 +37,7 @@ from app.config import get_settings
 from app.db import get_autocommit_engine, session_scope
 from app.security import keyed_hash
 from app.statements.loader import get_statement_sets
+from app.survey.answers import pack_answers
 from app.survey.codes import CodeAlreadyUsed, hash_code
 from app.survey.models import new_response_id
 from app.survey.ratings import parse_ratings
@@ -70,7 +73,7 @@ _MAX_LINKS = 100_000  # a bound, so unknown tokens can never grow it without lim
 _CALL = text(
     "SELECT * FROM asye_submit_response(CAST(:token AS text), CAST(:code_hash AS text), "
     "CAST(:key_hash AS text), CAST(:response_id AS text), CAST(:statement_set AS text), "
-    "CAST(:numbers AS integer[]), CAST(:scores AS integer[]))"
+    "CAST(:answers AS text))"
 )
 
 
@@ -204,12 +207,12 @@ def _call(*, token: str | None, code_hash: str | None, secret: str, link: _Link,
 def _params(token: str | None, code_hash: str | None, secret: str, statement_set: str,
             ratings: Mapping[str, Any], idempotency_key: str | None) -> dict[str, Any]:
     """The function's arguments, once the ratings pass rule 3 (RatingsError otherwise)."""
-    parsed = parse_ratings(ratings, get_statement_sets()[statement_set])
+    chosen = get_statement_sets()[statement_set]
     return {
         "token": token, "code_hash": code_hash,
         "key_hash": keyed_hash(secret + idempotency_key) if idempotency_key else None,
         "response_id": new_response_id(), "statement_set": statement_set,
-        "numbers": list(parsed), "scores": list(parsed.values()),
+        "answers": pack_answers(parse_ratings(ratings, chosen), chosen),
     }
 
 
@@ -347,7 +350,7 @@ class AsyncCallPool:
 _ASYNC_CALL = (
     "SELECT * FROM asye_submit_response(%(token)s::text, %(code_hash)s::text, "
     "%(key_hash)s::text, %(response_id)s::text, %(statement_set)s::text, "
-    "%(numbers)s::integer[], %(scores)s::integer[])"
+    "%(answers)s::text)"
 )
 _async_pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncCallPool]" = \
     weakref.WeakKeyDictionary()

@@ -131,25 +131,38 @@ def _order_of(session, row_order: str) -> list[int]:
     return [(s[1] - 1) + 5 * (s[2] - 1) + 25 * (s[3] - 1) for s in seen.values()]
 
 
+def _packed_order_of(session, row_order: str) -> list[int]:
+    """`_order_of` for an open round, whose answers sit packed in the response rows: read here
+    from the characters themselves (statement n is character n - 1), not by the app."""
+    packed = session.execute(text(
+        f"select p.answers from response p where p.answers is not null order by {row_order}"
+    )).scalars().all()
+    return [(int(a[0]) - 1) + 5 * (int(a[1]) - 1) + 25 * (int(a[2]) - 1) for a in packed]
+
+
 def test_after_close_no_code_or_key_is_left_and_ids_and_row_order_say_nothing(session):
     survey_round = make_survey_round(session)
     issue_codes(session=session, round_id=survey_round.round.id, counts={"nqsw": 3})
     _submit_numbered(session, survey_round, 30)
     before_ids = set(session.exec(select(SurveyResponse.id)).all())
-    storage = "r.ctid" if postgres_base_url() else "r.rowid"
+    storage = "ctid" if postgres_base_url() else "rowid"
 
-    if storage == "r.rowid":
-        # What the attacker relied on. (On PostgreSQL the same holds on a fresh table, but the
-        # space earlier tests' deleted rows left behind lets rows land out of order here.)
-        assert _order_of(session, storage) == list(range(30))
+    if storage == "rowid":
+        # What the attacker relied on: the order of the response rows, which hold the answers
+        # while the round is open. (On PostgreSQL the same holds on a fresh table, but the space
+        # earlier tests' deleted rows left behind lets rows land out of order here.)
+        assert _packed_order_of(session, f"p.{storage}") == list(range(30))
     close_round(session=session, round_id=survey_round.round.id)
 
     assert session.exec(select(InvitationCode)).all() == []
     assert session.exec(select(IdempotencyRecord)).all() == []
     after_ids = set(session.exec(select(SurveyResponse.id)).all())
     assert len(after_ids) == 30 and not after_ids & before_ids
-    order = _order_of(session, storage)
+    assert _packed_order_of(session, f"p.{storage}") == []  # every answer is a rating now
+    order = _order_of(session, f"r.{storage}")
     assert sorted(order) == list(range(30)) and order != list(range(30))
+    by_response = _order_of(session, f"p.{storage}, r.statement_number")
+    assert sorted(by_response) == list(range(30)) and by_response != list(range(30))
 
 
 @pytest.mark.skipif(not postgres_base_url(), reason="xmin is PostgreSQL's")

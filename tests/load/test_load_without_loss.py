@@ -5,11 +5,15 @@ spells a serial number in its ratings, so the database can be checked submission
 """
 
 import asyncio
+import random
 
+import psycopg
 import pytest
 
 from bench import load
 from bench.data import open_round_with_links
+from bench.generate import libpq_url
+from bench.server import throwaway_postgres
 
 CONCURRENCY = 50
 
@@ -57,3 +61,34 @@ def test_a_refused_submission_is_never_counted_as_stored():
                          unknown=0)
 
     assert any("refused but stored" in p for p in load.problems(outcome, stored))
+
+
+def _packed(ratings: dict[str, int | None]) -> str:
+    return "".join("-" if ratings[str(n)] is None else str(ratings[str(n)])
+                   for n in range(1, 33))
+
+
+@pytest.mark.postgres_only
+def test_the_checker_reads_packed_answers_of_an_open_round_and_rating_rows_alike():
+    """The checker on rows written by hand: whole packed responses spell their serial; a short
+    packed string is partial; a signature with "I do not know" is unknown; a response in rating
+    rows (a closed round, or one stored before packing) still counts."""
+    rng = random.Random(1)
+    with throwaway_postgres("test_checker") as url:
+        round_id, _ = open_round_with_links(url)
+        rows = {"a": _packed(load.ratings_for(7, rng)),
+                "b": _packed(load.ratings_for(8, rng))[:-1],
+                "c": "-" + _packed(load.ratings_for(9, rng))[1:],
+                "d": None}
+        with psycopg.connect(libpq_url(url)) as conn:
+            for response_id, answers in rows.items():
+                conn.execute("INSERT INTO response (id, round_id, respondent_type, answers) "
+                             "VALUES (%s, %s, 'nqsw', %s)", (response_id, round_id, answers))
+            for number, score in load.ratings_for(10, rng).items():
+                conn.execute("INSERT INTO rating (response_id, statement_number, score) "
+                             "VALUES ('d', %s, %s)", (int(number), score))
+
+        stored = load.check_database(url, round_id)
+
+    assert stored.responses == 4 and stored.partial == 1 and stored.unknown == 1
+    assert stored.by_serial == load.Counter({7: 1, 8: 1, 10: 1})

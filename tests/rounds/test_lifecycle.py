@@ -1,7 +1,10 @@
 """Rule 1: draft → open → closed, one round per organisation, programme and year, closing final."""
 
+import inspect
+import random
+
 import pytest
-from sqlalchemy import func
+from sqlalchemy import func, insert
 from sqlmodel import select
 
 from app.lifecycle.models import Round
@@ -15,8 +18,10 @@ from app.rounds.service import (
     open_round,
 )
 from app.statements.models import StatementSetRecord
-from app.survey.models import IdempotencyRecord, RoundLink
+from app.survey.models import IdempotencyRecord, Rating, RoundLink, SurveyResponse
 from tests.builders import (
+    NUMBERS,
+    add_answers,
     add_response,
     api_headers,
     make_employer,
@@ -131,6 +136,67 @@ def test_closing_summarises_the_round_and_forgets_its_idempotency_keys(session, 
         RoundSummary.respondent_type == "nqsw")).one()
     assert (cell.n, cell.total, cell.dont_know) == (2, 6, 0)
     assert session.exec(select(IdempotencyRecord)).all() == []
+
+
+def test_a_round_with_rating_rows_and_packed_answers_closes_to_the_summary_of_both(
+        session, organisation):
+    """Responses stored before answers were packed (rating rows) and after (packed), and the
+    self-assessment (rating rows), all count, each once."""
+    rng = random.Random(17)
+    round_ = make_round(session, organisation=organisation, status="open")
+
+    def answer() -> dict[int, int | None]:
+        return {n: rng.choice([None, 1, 2, 3, 4, 5]) for n in NUMBERS}
+
+    sent = {"nqsw": [answer() for _ in range(4)], "line_manager": [answer() for _ in range(2)],
+            "other": [answer()], "self_assessment": [answer()]}
+    old_kind = [("nqsw", sent["nqsw"][0]), ("line_manager", sent["line_manager"][0]),
+                ("self_assessment", sent["self_assessment"][0])]
+    for respondent_type, ratings in old_kind:  # as stored before migration 0d07e8ba32dc
+        response = SurveyResponse(round_id=round_.id, respondent_type=respondent_type)
+        session.add(response)
+        session.flush()
+        session.execute(insert(Rating), [
+            {"response_id": response.id, "statement_number": n, "score": score}
+            for n, score in ratings.items()])
+    add_answers(session, round_=round_, answers={  # packed, as a submission stores them now
+        "nqsw": sent["nqsw"][1:], "line_manager": sent["line_manager"][1:],
+        "other": sent["other"]})
+    session.commit()
+    assert sorted(a is None for a in session.exec(select(SurveyResponse.answers))) == \
+        [False] * 5 + [True] * 3
+
+    close_round(session=session, round_id=round_.id)
+
+    # The oracle: counted here from what was sent, statement by statement and type by type.
+    expected = set()
+    for respondent_type, responses in sent.items():
+        for n in NUMBERS:
+            scores = [r[n] for r in responses if r[n] is not None]
+            expected.add((n, respondent_type, len(scores), sum(scores),
+                          sum(r[n] is None for r in responses)))
+    summary = set(session.exec(select(
+        RoundSummary.statement_number, RoundSummary.respondent_type, RoundSummary.n,
+        RoundSummary.total, RoundSummary.dont_know).where(RoundSummary.round_id == round_.id)))
+    assert summary == expected
+    assert set(session.exec(select(SurveyResponse.answers))) == {None}
+    assert session.exec(select(func.count()).select_from(Rating)).one() == 8 * len(NUMBERS)
+
+
+def test_an_open_round_keeps_the_statement_set_its_answers_were_packed_under(client, session,
+                                                                             organisation):
+    """Packed answers mean something only with their set (app.survey.answers): nothing changes
+    a round's set once created, and the API refuses to."""
+    employer = make_employer(session, organisation=organisation)
+    round_ = make_round(session, organisation=organisation, status="open")
+
+    response = client.patch(f"/api/v1/rounds/{round_.id}", headers=api_headers(employer),
+                            json={"statement_set": "adults-2019"})
+
+    assert response.status_code == 422
+    assert "statement_set" not in inspect.signature(service.update_round).parameters
+    session.refresh(round_)
+    assert round_.statement_set == "child-and-family-2019"
 
 
 # The same rules through the API

@@ -35,4 +35,4 @@ def test_the_lead_walks_through_the_survey_and_nothing_is_stored(client, session
     banner = assert_good_page(finished).select_one(".govuk-notification-banner--success")
     assert "Nothing you entered in the preview was stored" in banner.get_text()
     assert count_stored(session).responses == 0
-    assert count_stored(session).ratings == 0
+    assert count_stored(session).answers == 0

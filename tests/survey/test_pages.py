@@ -3,13 +3,18 @@
 import logging
 
 import pytest
-from sqlmodel import select
 
 from app.config import get_settings
 from app.survey.codes import create_codes
 from app.survey.drafts import DRAFT_COOKIE
-from app.survey.models import Rating
-from tests.builders import count_stored, make_survey_round, set_status, statement_set
+from tests.builders import (
+    close_and_read_ratings,
+    count_stored,
+    make_survey_round,
+    packed_and_rated,
+    set_status,
+    statement_set,
+)
 from tests.html import assert_good_page
 
 THEME_SIZES = [19, 5, 2, 6]
@@ -168,8 +173,7 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
     [deleted] = [c for c in sent.headers.get_list("set-cookie") if c.startswith(DRAFT_COOKIE)]
     assert "Max-Age=0" in deleted and client.cookies.get(DRAFT_COOKIE) is None
     assert count_stored(session) == (1, 32, 0)
-    scores = {r.statement_number: r.score for r in session.exec(select(Rating))}
-    assert scores[20] == 2 and scores[1] == 4
+    assert packed_and_rated(session, made.round.id)[1] == 0  # packed until the round closes
 
     soup = page(client.get(f"{base}/done"), title="Your answers have been sent")
     assert soup.select_one(".govuk-panel__title").get_text(strip=True) == (
@@ -188,6 +192,12 @@ def test_the_whole_journey_stores_one_anonymous_response(client, session):
         assert answer_theme(client, base, number).status_code == 303
     assert send(client, base).status_code == 303
     assert count_stored(session).responses == 2
+
+    # Closing the round turns the packed answers into exactly the ratings chosen on the pages.
+    first, second = sorted(close_and_read_ratings(session, made.round.id),
+                           key=lambda r: r[20])
+    assert first[20] == 2 and first[1] == 4 and set(first.values()) == {2, 4}
+    assert set(second.values()) == {4}
 
 
 def test_unanswered_statements_are_listed_and_linked_to_their_first_radio(client, session):

@@ -21,12 +21,16 @@ from app.survey.service import (
     SurveyNotOpen,
     find_survey,
     find_survey_by_code,
+    rewrite_responses,
+    save_self_assessment,
     submit_response,
 )
 from tests.builders import (
+    close_and_read_ratings,
     count_stored,
     full_ratings,
     make_survey_round,
+    packed_and_rated,
     set_status,
     statement_set,
 )
@@ -48,17 +52,31 @@ def submit(session, token, ratings, key=None):
                            address=ADDRESS)
 
 
-def test_a_complete_response_is_stored_with_every_rating(session):
+def test_a_complete_response_is_stored_in_one_row_and_rated_when_the_round_closes(session):
     made = make_survey_round(session)
+    sent = full_ratings(5, s7=None, s32=1)
 
-    submission = submit(session, made.links["line_manager"], full_ratings(5, s7=None, s32=1))
+    submission = submit(session, made.links["line_manager"], sent)
 
     assert submission.repeated is False
     response = session.exec(select(SurveyResponse)).one()
     assert response.round_id == made.round.id and response.respondent_type == "line_manager"
-    ratings = {r.statement_number: r.score for r in session.exec(select(Rating))}
-    assert len(ratings) == 32
-    assert ratings[7] is None and ratings[32] == 1 and ratings[1] == 5
+    # While the round is open: one row, its answers packed in it, and no rating rows.
+    assert packed_and_rated(session, made.round.id) == ([response.answers], 0)
+    assert response.answers is not None and len(response.answers) == 32
+    [ratings] = close_and_read_ratings(session, made.round.id)
+    assert {str(n): s for n, s in ratings.items()} == sent
+    assert packed_and_rated(session, made.round.id) == ([None], 32)
+
+
+def test_the_self_assessment_is_stored_in_rating_rows_while_the_round_is_open(session):
+    made = make_survey_round(session)
+
+    save_self_assessment(session=session, round_id=made.round.id, ratings=full_ratings(2, s5=None))
+
+    assert packed_and_rated(session, made.round.id) == ([None], 32)
+    stored = session.exec(select(Rating.statement_number, Rating.score)).all()
+    assert dict(stored) == {int(n): s for n, s in full_ratings(2, s5=None).items()}
 
 
 def test_response_ids_are_random_not_sequential(session):
@@ -300,7 +318,8 @@ def test_response_and_rating_tables_hold_no_identifying_column(engine):
         for table in ("response", "rating", "invitation_code", "idempotency_record")
     }
 
-    assert columns["response"] == {"id", "round_id", "respondent_type"}
+    # `answers`: the ratings themselves, packed while the round is open (app.survey.answers).
+    assert columns["response"] == {"id", "round_id", "respondent_type", "answers"}
     assert columns["rating"] == {"response_id", "statement_number", "score"}
     # Codes and idempotency keys sit apart, with nothing pointing at a response.
     assert columns["invitation_code"] == {"id", "round_id", "respondent_type", "code_hash", "used"}
@@ -312,3 +331,15 @@ def test_response_and_rating_tables_hold_no_identifying_column(engine):
 
 def test_the_statement_set_has_the_shape_these_tests_assume():
     assert len(statement_set().numbers) == 32
+
+
+def test_closing_refuses_a_response_with_answers_both_packed_and_in_rating_rows(session):
+    """Never written so; if it were, closing must not guess which answers are the real ones."""
+    made = make_survey_round(session)
+    submit(session, made.token, full_ratings(3))
+    response = session.exec(select(SurveyResponse)).one()
+    session.add(Rating(response_id=response.id, statement_number=1, score=5))
+    session.commit()
+
+    with pytest.raises(ValueError, match="both packed and in rating rows"):
+        rewrite_responses(session=session, round_id=made.round.id)

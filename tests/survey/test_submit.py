@@ -13,9 +13,16 @@ from sqlmodel import select
 from app.config import get_settings
 from app.db import get_autocommit_engine, get_engine
 from app.survey.codes import create_codes
-from app.survey.models import IdempotencyRecord, Rating, SurveyResponse
+from app.survey.models import IdempotencyRecord
 from app.survey.submit import async_calls_sent
-from tests.builders import count_stored, full_ratings, make_survey_round, statement_set
+from tests.builders import (
+    close_and_read_ratings,
+    count_stored,
+    full_ratings,
+    make_survey_round,
+    packed_and_rated,
+    statement_set,
+)
 from tests.databases import postgres_base_url
 
 on_postgres = pytest.mark.skipif(postgres_base_url() is None,
@@ -126,15 +133,35 @@ def test_rule_3_a_response_is_stored_whole_exactly_when_every_statement_is_answe
     # The oracle, written from rule 3 alone: every statement of the set, each 1-5 or null.
     valid = set(ratings) == set(_NUMBERS) and all(
         v is None or (type(v) is int and 1 <= v <= 5) for v in ratings.values())
-    stored = session.exec(
-        select(Rating.statement_number, Rating.score).join(SurveyResponse)
-        .where(SurveyResponse.round_id == made.round.id)).all()
+    answers, rated = packed_and_rated(session, made.round.id)
+    assert rated == 0  # while the round is open, answers are packed in the response row
     if valid:
         assert response.status_code == 201
-        assert {str(n): s for n, s in stored} == ratings
+        assert len(answers) == 1 and answers[0] is not None
+        [stored] = close_and_read_ratings(session, made.round.id)
+        assert {str(n): s for n, s in stored.items()} == ratings
+        assert packed_and_rated(session, made.round.id) == ([None], len(_NUMBERS))
     else:
         assert response.status_code == 422 and response.json()["errors"]
-        assert stored == []
+        assert answers == []
+
+
+def test_a_submission_is_one_row_with_its_answers_until_the_round_closes(client, session):
+    """By the function on PostgreSQL, by the transaction in Python on SQLite: one response row,
+    answers packed, no rating rows; closing turns them into exactly the ratings sent."""
+    made = make_survey_round(session)
+    sent = [full_ratings(5, s1=1, s9=None), full_ratings(None, s32=3), full_ratings(2)]
+
+    for ratings, token in zip(sent, made.links.values(), strict=True):
+        assert post(client, token, ratings).status_code == 201
+
+    answers, rated = packed_and_rated(session, made.round.id)
+    assert rated == 0 and len(answers) == 3
+    assert all(a is not None and len(a) == len(_NUMBERS) for a in answers)
+    closed = close_and_read_ratings(session, made.round.id)
+    assert sorted(({str(n): s for n, s in r.items()} for r in closed), key=str) == \
+        sorted(sent, key=str)
+    assert packed_and_rated(session, made.round.id) == ([None] * 3, 3 * len(_NUMBERS))
 
 
 @on_postgres
