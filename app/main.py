@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlmodel import Session
+from starlette.types import ASGIApp
 
 from app import ratelimit
 from app.accounts import api as accounts_api
@@ -58,9 +59,18 @@ async def lifespan(app: FastAPI):
     shutdown_render_pool()
 
 
+class _Service(FastAPI):
+    """The application with the plain submission answered in front of everything else
+    (app.survey.shortcut): Starlette builds the middleware stack on the first request, and the
+    shortcut wraps the whole of it, so anything it hands on meets every layer as before."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SubmissionShortcut(super().build_middleware_stack())
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(
+    app = _Service(
         title="ASYE 360",
         summary="The annual 360-degree organisational evaluation of ASYE programmes.",
         version="1.0.0",
@@ -69,9 +79,6 @@ def create_app() -> FastAPI:
         redoc_url=None,
         lifespan=lifespan,
     )
-    # Innermost: a plain submission is answered before routing, after the guard's checks and
-    # with SecurityMiddleware's headers; anything else goes on to the routes.
-    app.add_middleware(SubmissionShortcut)
     # Added before SecurityMiddleware, so it runs inside it: its refusals get the headers too.
     app.add_middleware(RequestGuardMiddleware)
     app.add_middleware(SecurityMiddleware)

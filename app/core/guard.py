@@ -98,6 +98,15 @@ def _refuse_control_character(request: Request, where: str) -> Response:
     return error_response(request, 422, CONTROL_CHARACTERS, errors=errors)
 
 
+def log_unexpected_error(error: BaseException) -> str:
+    """Log an unexpected error as a new reference, its type and where it was raised; return the
+    reference (the person is shown it). Never str(error): messages can hold personal data."""
+    reference = secrets.token_hex(6)
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("unexpected error, reference %s: %s\n%s", reference, type(error).__name__, frames)
+    return reference
+
+
 def replay_body(body: bytes, receive: Receive) -> Receive:
     """A `receive` that gives the application `body` (already read) whole, then waits for the
     disconnect as Starlette does."""
@@ -176,11 +185,7 @@ class RequestGuardMiddleware:
         try:
             await self.app(scope, receive, tracking_send)
         except Exception as error:  # noqa: BLE001 - the last line: log safely, answer 500
-            reference = secrets.token_hex(6)
-            frames = "".join(traceback.format_tb(error.__traceback__))
-            # The type and the code's lines, never str(error): messages can hold personal data.
-            log.error("unexpected error, reference %s: %s\n%s", reference,
-                      type(error).__name__, frames)
+            reference = log_unexpected_error(error)
             if not started:
                 response: Response = server_error_response(Request(scope), reference)
                 await response(scope, receive, send)

@@ -16,6 +16,27 @@ _PAGE_POLICY = (
 )
 
 
+def security_headers(*, production: bool, asset: bool = False) -> list[tuple[str, str]]:
+    """The headers every response carries unless it sets them itself."""
+    headers = [
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        # No page needs to tell another site where its visitor came from; survey links carry
+        # their token in the path, so this keeps it out of any Referer header.
+        ("Referrer-Policy", "no-referrer"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        # Every response, the API docs page too (issue 13, item 10).
+        ("Content-Security-Policy", _PAGE_POLICY),
+    ]
+    if production:
+        headers.append(("Strict-Transport-Security", "max-age=31536000"))
+    if not asset:
+        # Nothing the service says is cached unless it says so (national results).
+        headers.append(("Cache-Control", "no-store"))
+    return headers
+
+
 class SecurityMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,20 +59,8 @@ class SecurityMiddleware:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("X-Content-Type-Options", "nosniff")
-                headers.setdefault("X-Frame-Options", "DENY")
-                # No page needs to tell another site where its visitor came from; survey links
-                # carry their token in the path, so this keeps it out of any Referer header.
-                headers.setdefault("Referrer-Policy", "no-referrer")
-                headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-                headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-                # Every response, the API docs page too (issue 13, item 10).
-                headers.setdefault("Content-Security-Policy", _PAGE_POLICY)
-                if production:
-                    headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-                if not is_asset:
-                    # Nothing the service says is cached unless it says so (national results).
-                    headers.setdefault("Cache-Control", "no-store")
+                for name, value in security_headers(production=production, asset=is_asset):
+                    headers.setdefault(name, value)
                 if new_csrf:
                     headers.append("Set-Cookie", csrf_cookie(new_csrf))
             await send(message)

@@ -1,14 +1,19 @@
 """The launch-day submission without the framework: plain ASGI for the one hot request.
 
 `POST /api/v1/survey/{token}/responses` is nearly every request on launch day (bench/README.md,
-benchmark 1). Through FastAPI it spends most of its CPU outside the work itself: matching ~150
-routes, solving dependencies, validating the body into a model and serialising the answer. For a
-link this process already knows, on PostgreSQL, this handles the plain case itself: a JSON body
-that is exactly `{"ratings": {...}}`, no credentials, at most one Idempotency-Key. It runs inside
-`SecurityMiddleware` (the same headers) and `RequestGuardMiddleware` (the same body limit,
-control-character refusal and logging of unexpected errors), and makes the same one call of
-`asye_submit_response` as the route (`app.survey.submit`), so what is stored and what is answered
-are the same bytes.
+benchmark 1). Through the application it spends most of its CPU outside the work itself: five
+middleware layers, matching ~150 routes, solving dependencies, validating the body into a model
+and serialising the answer. For a link this process already knows, on PostgreSQL, this handles
+the plain case itself: a JSON body that is exactly `{"ratings": {...}}`, no credentials, at most
+one Idempotency-Key. It makes the same one call of `asye_submit_response` as the route
+(`app.survey.submit`), so what is stored and what is answered are the same bytes.
+
+It sits in front of the whole application (`app.main`), so it does for the plain case what the
+layers it skips do: the body limit (a declared length within MAX_BODY_BYTES and 8 kB); the
+control-character refusal, which cannot apply (the token is URL-safe characters, there is no
+query string, and a body that is exactly `{"ratings": …}` and passes rule 3 holds no string but
+statement numbers); the security headers (`app.core.middleware.security_headers`); and an
+unexpected error logged and answered as the guard does (`app.core.guard`).
 
 Everything else is handed on untouched, body included, to the application and its route:
 ratings that break rule 3, an unknown link, a round that is not open, a used code, anything with
@@ -30,8 +35,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.config import get_settings
-from app.core.errors import handle_database_unavailable
-from app.core.guard import replay_body
+from app.core.errors import handle_database_unavailable, server_error_response
+from app.core.guard import log_unexpected_error, replay_body
+from app.core.middleware import security_headers
 from app.core.routing import API_PREFIX
 from app.survey.ratings import RatingsError
 from app.survey.schemas import ResponseStored
@@ -55,12 +61,17 @@ class SubmissionShortcut:
             return
         token, key = plain
         body = await _read_body(receive)
-        answer = await _submit(token, key, body) if body is not None else None
+        try:
+            answer = await _submit(token, key, body) if body is not None else None
+        except Exception as error:  # noqa: BLE001 - as the guard: log safely, answer 500
+            answer = server_error_response(_API_REQUEST, log_unexpected_error(error))
         if answer is None:  # not the plain case, or refused: the route decides and answers
             await self.app(scope, replay_body(body or b"", receive), send)
             return
         global _answered
         _answered += 1
+        for name, value in _security_headers(get_settings().environment == "production"):
+            answer.headers.setdefault(name, value)
         await answer(scope, receive, send)
 
 
@@ -93,7 +104,7 @@ def _plain_submission(scope: Scope) -> tuple[str, str | None] | None:
             json_body = value.split(b";")[0].strip().lower() == b"application/json"
         elif name == b"content-length":
             length = int(value) if value.isdigit() else None
-    if not json_body or length is None or length > _MAX_BODY:
+    if not json_body or length is None or length > min(_MAX_BODY, get_settings().max_body_bytes):
         return None
     return match.group(1), key
 
@@ -133,6 +144,11 @@ async def _submit(token: str, key: str | None, body: bytes) -> Any:
     return Response(_stored_body(survey.organisation_name, survey.programme, survey.year,
                                  survey.respondent_type),
                     status_code=201, media_type="application/json")
+
+
+@lru_cache(maxsize=2)
+def _security_headers(production: bool) -> tuple[tuple[str, str], ...]:
+    return tuple(security_headers(production=production))
 
 
 @lru_cache(maxsize=4096)

@@ -141,3 +141,68 @@ def test_on_sqlite_or_with_limits_on_the_route_answers(client, session):
     assert response.status_code == 201
     assert shortcut_answers() == answered
     assert count_stored(session).responses == 2
+
+
+@on_postgres
+def test_a_body_over_max_body_bytes_goes_to_the_guard_even_when_plain(
+        client, session, limits_off, monkeypatch):
+    """The shortcut sits in front of the guard, so it keeps the guard's limit: a plain body
+    padded (JSON whitespace) past MAX_BODY_BYTES is the guard's 413, and nothing is stored."""
+    import json
+
+    made, token = _learnt(client, session)
+    monkeypatch.setattr(get_settings(), "max_body_bytes", 1024)
+    body = json.dumps({"ratings": full_ratings()}) + " " * 1024
+    answered = shortcut_answers()
+
+    response = client.post(f"/api/v1/survey/{token}/responses", content=body,
+                           headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 413 and "kB" in response.json()["detail"]
+    assert shortcut_answers() == answered
+    assert count_stored(session).responses == 1
+
+
+@on_postgres
+def test_an_unexpected_error_on_the_shortcut_is_logged_as_the_guard_logs_it(
+        client, session, limits_off, monkeypatch, caplog):
+    from app.survey import shortcut
+
+    made, token = _learnt(client, session)
+
+    def broken(*_args):
+        raise RuntimeError("someone" + "@example.org")  # a message that must never be logged
+
+    monkeypatch.setattr(shortcut, "outcome_of", broken)
+    response = post(client, token, {"ratings": full_ratings()})
+
+    assert response.status_code == 500
+    reference = response.json()["reference"]
+    assert reference in caplog.text and "RuntimeError" in caplog.text
+    assert "someone@example.org" not in caplog.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@on_postgres
+def test_a_lost_connection_on_the_shortcut_is_a_503_with_the_usual_headers(
+        client, session, limits_off):
+    from sqlalchemy import text
+
+    from app.db import get_engine
+    from app.survey.submit import _async_pools
+
+    made, token = _learnt(client, session)
+    assert post(client, token, {"ratings": full_ratings()}).status_code == 201  # the pool's
+    pids = [c.info.backend_pid for pool in list(_async_pools.values()) for c in pool._idle]
+    with get_engine().connect() as admin:
+        for pid in pids:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    answered = shortcut_answers()
+
+    response = post(client, token, {"ratings": full_ratings()})
+
+    assert response.status_code == 503 and response.headers["retry-after"]
+    assert response.json()["detail"] and response.headers["cache-control"] == "no-store"
+    assert response.headers["content-security-policy"]
+    assert shortcut_answers() == answered + 1  # answered here, not retried by the route
+    assert count_stored(session).responses == 2
