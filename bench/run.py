@@ -45,8 +45,8 @@ def _against_pgbench(url: str, round_id: int, details: dict, sizes: Sizes,
         details["pgbench"] = pgbench_limit(url, round_id, seconds=sizes.throughput_seconds * 2)
     submissions, tps = details["throughput"]["submissions_per_second"], details["pgbench"]["tps"]
     return Ratio(
-        name="1b. submissions vs PostgreSQL's own limit (pgbench: 1 response + 32 ratings per "
-             "durable transaction, 50 clients)",
+        name="1b. submissions vs PostgreSQL's own limit (pgbench: the same function call, one "
+             "durable transaction each, 50 clients)",
         measured=f"{submissions:,.0f} submissions/s",
         baseline=f"{tps:,.0f} transactions/s",
         ratio=submissions / tps, target="for scale", met=None,
