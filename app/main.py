@@ -39,6 +39,7 @@ from app.statements.service import verify_used_sets
 from app.survey import api as survey_api
 from app.survey import pages as survey_pages
 from app.survey.shortcut import SubmissionShortcut
+from app.survey.submit import close_async_pool
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -56,6 +57,7 @@ async def lifespan(app: FastAPI):
     # small without a job of its own.
     ratelimit.forget_expired(older_than_seconds=_STALE_COUNT_SECONDS)
     yield
+    await close_async_pool()
     shutdown_render_pool()
 
 

@@ -25,10 +25,9 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import psycopg
-from psycopg.rows import namedtuple_row
+import asyncpg
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql.psycopg import dialect as psycopg_dialect
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
@@ -297,60 +296,97 @@ def outcome_of(token: str, row: Any) -> Submission | None:
 
 
 class AsyncCallPool:
-    """Autocommit psycopg connections of one event loop, for the one call of a submission.
+    """Connections of one event loop (asyncpg, autocommit), for the one call of a submission and
+    the survey pages' one lookup.
+
+    asyncpg rather than psycopg here, and only here: this is the launch-day hot path, and
+    asyncpg's binary protocol and cached prepared statements cost the worker about a third less
+    CPU per call (bench/README.md, benchmark 1). Outside a transaction every statement is its
+    own, committed durably (`synchronous_commit` as the server has it, on by default).
 
     Small on purpose (SUBMIT_POOL_SIZE per worker, default 10): the function holds its locks for
     a millisecond or two, so more connections would only queue in PostgreSQL instead of here. A
     connection that fails is closed with every idle one (a restart or `pg_terminate_backend`
-    kills them all), and the failure is raised as SQLAlchemy's OperationalError, which the
+    kills them all), and a lost connection is raised as SQLAlchemy's OperationalError, which the
     service answers as a 503 with Retry-After, like any lost connection.
     """
 
-    def __init__(self, conninfo: str, size: int) -> None:
-        self._conninfo = conninfo
-        self._idle: list[psycopg.AsyncConnection] = []
+    def __init__(self, dsn: str, size: int) -> None:
+        self._dsn = dsn
+        self._idle: list[asyncpg.Connection] = []
         self._slots = asyncio.Semaphore(size)
         self.calls = 0  # statements sent, for tests and benchmarks: one per submission
 
     async def call(self, params: dict[str, Any]) -> Any:
-        row = await self.fetch_one(_ASYNC_CALL, params)
+        row = await self.fetch_one(_ASYNC_CALL, *(params[name] for name in _CALL_ARGUMENTS))
         self.calls += 1
         return row
 
-    async def fetch_one(self, query: str, params: dict[str, Any]) -> Any:
-        """The first row of one statement (its own transaction), or None."""
+    async def fetch_one(self, query: str, *args: Any) -> Any:
+        """The first row of one statement (its own transaction) with attribute access, or None."""
         async with self._slots:
             connection = self._idle.pop() if self._idle else await self._connect()
             try:
-                cursor = await connection.execute(query, params)
-                row = await cursor.fetchone()
-            except (psycopg.OperationalError, psycopg.InterfaceError) as error:
+                record = await connection.fetchrow(query, *args)
+            except _LOST as error:
                 await self._discard(connection)
                 raise OperationalError("asye_submit_response", None, error) from error
             except BaseException:
                 await self._discard(connection)
                 raise
             self._idle.append(connection)
-            return row
+            return None if record is None else _Row(record)
 
-    async def _connect(self) -> psycopg.AsyncConnection:
+    async def close(self) -> None:
+        """Close the idle connections (the ones in use close when their calls end)."""
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            with contextlib.suppress(*_LOST):
+                await connection.close(timeout=2)
+
+    def backend_pids(self) -> list[int]:
+        """The PostgreSQL backends of the idle connections (tests terminate them)."""
+        return [connection.get_server_pid() for connection in self._idle]
+
+    async def _connect(self) -> asyncpg.Connection:
         try:
-            return await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True,
-                                                         row_factory=namedtuple_row)
-        except psycopg.OperationalError as error:
+            return await asyncpg.connect(self._dsn)
+        except _LOST as error:
             raise OperationalError("connect", None, error) from error
 
-    async def _discard(self, connection: psycopg.AsyncConnection) -> None:
+    async def _discard(self, connection: asyncpg.Connection) -> None:
         idle, self._idle = self._idle, []
         for each in (connection, *idle):
-            with contextlib.suppress(psycopg.Error):
-                await each.close()
+            each.terminate()  # closes the socket at once; nothing is left to say to the server
 
 
+# A connection lost, refused or shut down by the server (class 08, 57P01-57P03): the service's
+# trouble, answered 503. InternalClientError too: asyncpg raises it ("cannot switch to state
+# …") when a terminated backend's error arrives in the middle of a call, which leaves the
+# connection as lost as the others. Any other error is a bug, and goes on to the 500 handler.
+_LOST = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
+         asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.InternalClientError)
+
+
+class _Row:
+    """A record read by attribute (row.outcome), as the callers read psycopg's rows."""
+
+    __slots__ = ("_record",)
+
+    def __init__(self, record: asyncpg.Record) -> None:
+        self._record = record
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._record[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+_CALL_ARGUMENTS = ("token", "code_hash", "key_hash", "response_id", "statement_set", "answers")
 _ASYNC_CALL = (
-    "SELECT * FROM asye_submit_response(%(token)s::text, %(code_hash)s::text, "
-    "%(key_hash)s::text, %(response_id)s::text, %(statement_set)s::text, "
-    "%(answers)s::text)"
+    "SELECT * FROM asye_submit_response($1::text, $2::text, $3::text, $4::text, $5::text, "
+    "$6::text)"
 )
 _async_pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncCallPool]" = \
     weakref.WeakKeyDictionary()
@@ -365,7 +401,7 @@ async def find_survey_async(token: str) -> Survey:
     if pool is None:
         return await run_in_threadpool(_find_survey, token)
     query, params = _survey_by_token_sql()
-    row = await pool.fetch_one(query, {**params, "token": token})
+    row = await pool.fetch_one(query, token, *params)
     if row is None:
         raise SurveyNotFound
     return survey_from(row, secret=token)
@@ -377,17 +413,29 @@ def _find_survey(token: str) -> Survey:
 
 
 @lru_cache(maxsize=1)
-def _survey_by_token_sql() -> tuple[str, dict[str, Any]]:
-    """`service.survey_by_token` as psycopg runs it: its SQL and parameters, `token` to fill."""
+def _survey_by_token_sql() -> tuple[str, tuple[str, ...]]:
+    """`service.survey_by_token` as asyncpg runs it: its SQL, and the parameters after the
+    first (the token, `$1`)."""
     compiled = survey_by_token(bindparam("token", "")).compile(
-        dialect=psycopg_dialect(), compile_kwargs={"render_postcompile": True})
-    # Plain strings: psycopg would send an enum member's name, not its value.
-    return str(compiled), {key: str(value) for key, value in compiled.params.items()}
+        dialect=asyncpg_dialect(), compile_kwargs={"render_postcompile": True})
+    names = compiled.positiontup
+    assert names[0] == "token", names
+    # Plain strings: an enum member is not a string to asyncpg.
+    return str(compiled), tuple(str(compiled.params[name]) for name in names[1:])
 
 
 def async_calls_sent() -> int:
     """Calls sent by this process's event-loop pools (a test counts them per submission)."""
     return sum(pool.calls for pool in list(_async_pools.values()))
+
+
+async def close_async_pool() -> None:
+    """Close this event loop's pool, at the application's shutdown: an asyncpg connection left
+    open when its loop ends keeps its PostgreSQL backend until the garbage collector finds it
+    (tests start and end a loop per client)."""
+    pool = _async_pools.pop(asyncio.get_running_loop(), None)
+    if pool is not None:
+        await pool.close()
 
 
 def async_pool_if_ready() -> AsyncCallPool | None:
@@ -400,6 +448,6 @@ def async_pool_if_ready() -> AsyncCallPool | None:
     pool = _async_pools.get(loop)
     if pool is None:
         url = engine.url.set(drivername="postgresql")
-        conninfo = url.render_as_string(hide_password=False)
-        pool = _async_pools[loop] = AsyncCallPool(conninfo, get_settings().submit_pool_size)
+        dsn = url.render_as_string(hide_password=False)
+        pool = _async_pools[loop] = AsyncCallPool(dsn, get_settings().submit_pool_size)
     return pool

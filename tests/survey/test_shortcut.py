@@ -193,7 +193,7 @@ def test_a_lost_connection_on_the_shortcut_is_a_503_with_the_usual_headers(
 
     made, token = _learnt(client, session)
     assert post(client, token, {"ratings": full_ratings()}).status_code == 201  # the pool's
-    pids = [c.info.backend_pid for pool in list(_async_pools.values()) for c in pool._idle]
+    pids = [pid for pool in list(_async_pools.values()) for pid in pool.backend_pids()]
     with get_engine().connect() as admin:
         for pid in pids:
             admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})

@@ -67,10 +67,23 @@ def test_a_submission_with_a_known_link_is_one_statement_and_no_other_connection
 
 
 @on_postgres
-def test_the_one_statement_commits_durably():
+def test_the_one_statement_commits_durably(session):
+    import asyncio
+
+    from app.survey.submit import async_pool_if_ready, close_async_pool
+
     with get_autocommit_engine().connect() as connection:
         assert connection.execute(text("SHOW synchronous_commit")).scalar() == "on"
         assert connection.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
+
+    async def on_the_event_loops_pool():  # the connections submissions go through (asyncpg)
+        pool = async_pool_if_ready()
+        shown = [(await pool.fetch_one(f"SHOW {name}"))._record[0]
+                 for name in ("synchronous_commit", "transaction_isolation")]
+        await close_async_pool()
+        return shown
+
+    assert asyncio.run(on_the_event_loops_pool()) == ["on", "read committed"]
 
 
 def test_a_remembered_link_whose_round_is_gone_is_a_404(client, session):
@@ -174,7 +187,7 @@ def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_i
     made = make_survey_round(session)
     assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
     assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
-    pids = [c.info.backend_pid for pool in list(_async_pools.values()) for c in pool._idle]
+    pids = [pid for pool in list(_async_pools.values()) for pid in pool.backend_pids()]
     assert pids
     with get_engine().connect() as admin:
         for pid in pids:
@@ -189,6 +202,16 @@ def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_i
     assert count_stored(session) == (3, 96, 0)
 
 
+async def _found(token):
+    """find_survey_async on a loop of its own, closing the loop's pool before the loop ends."""
+    from app.survey.submit import close_async_pool, find_survey_async
+
+    try:
+        return await find_survey_async(token)
+    finally:
+        await close_async_pool()
+
+
 def test_the_pages_lookup_finds_what_find_survey_finds_read_afresh(session):
     """`find_survey_async` (the survey pages, on the event loop) against `find_survey`: the same
     survey for every link, the round's status and closing date as they are now, none for an
@@ -198,22 +221,21 @@ def test_the_pages_lookup_finds_what_find_survey_finds_read_afresh(session):
 
     from app.lifecycle.models import Round
     from app.survey.service import SurveyNotFound, find_survey
-    from app.survey.submit import find_survey_async
     from tests.builders import set_status
 
     made = make_survey_round(session)
     for token in made.links.values():
-        assert asyncio.run(find_survey_async(token)) == find_survey(session=session, token=token)
+        assert asyncio.run(_found(token)) == find_survey(session=session, token=token)
     token = next(iter(made.links.values()))
     set_status(session, made, "closed")
     round_ = session.get(Round, made.round.id)
     round_.closes_on = date(2026, 3, 14)
     session.add(round_)
     session.commit()
-    survey = asyncio.run(find_survey_async(token))
+    survey = asyncio.run(_found(token))
     assert (survey.status, survey.closes_on) == ("closed", date(2026, 3, 14))
     with pytest.raises(SurveyNotFound):
-        asyncio.run(find_survey_async("x" * 32))
+        asyncio.run(_found("x" * 32))
 
 
 @on_postgres
