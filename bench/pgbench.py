@@ -15,10 +15,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.statements.loader import get_statement_sets
+from app.survey.answers import pack_answers
+from bench.measure import scalar
 
 SCRIPT = """\
 SELECT * FROM asye_submit_response(:token, NULL, NULL,
@@ -61,16 +62,12 @@ def pgbench_limit(url: str, round_id: int, *, seconds: float, clients: int = 50)
 def _link_of(url: str, round_id: int) -> list[tuple[str, str]]:
     """pgbench's variables for one anonymous link of the round: its token, the round's statement
     set, and a complete response packed as a submission packs it (a score for every statement,
-    one "I do not know")."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            token, statement_set = connection.execute(text(
-                "SELECT l.token, r.statement_set FROM round_link l "
-                "JOIN evaluation_round r ON r.id = l.round_id "
-                "WHERE r.id = :round AND l.respondent_type = 'nqsw'"), {"round": round_id}).one()
-    finally:
-        engine.dispose()
-    count = len(get_statement_sets()[statement_set].numbers)
-    answers = "".join(str(1 + n % 5) for n in range(count - 1)) + "-"
-    return [("token", token), ("statement_set", statement_set), ("answers", answers)]
+    the last one "I do not know")."""
+    token = scalar(url, "SELECT token FROM round_link WHERE round_id = %s "
+                        "AND respondent_type = 'nqsw'", round_id)
+    key = scalar(url, "SELECT statement_set FROM evaluation_round WHERE id = %s", round_id)
+    statement_set = get_statement_sets()[key]
+    numbers = sorted(statement_set.numbers)
+    ratings = {number: 1 + number % 5 for number in numbers[:-1]} | {numbers[-1]: None}
+    return [("token", token), ("statement_set", key),
+            ("answers", pack_answers(ratings, statement_set))]
