@@ -349,9 +349,12 @@ class AsyncCallPool:
         return [connection.get_server_pid() for connection in self._idle]
 
     async def _connect(self) -> asyncpg.Connection:
+        """A new connection; any refusal is OperationalError (a 503), as psycopg raises for
+        every failed connect: "too many clients already" (53300) on launch day above all, but
+        also a database starting up or shutting down, or one not there."""
         try:
             return await asyncpg.connect(self._dsn)
-        except _LOST as error:
+        except (*_LOST, asyncpg.PostgresError) as error:
             raise OperationalError("connect", None, error) from error
 
     async def _discard(self, connection: asyncpg.Connection) -> None:

@@ -202,6 +202,44 @@ def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_i
     assert count_stored(session) == (3, 96, 0)
 
 
+@on_postgres
+def test_a_database_refusing_new_connections_is_a_503_with_retry_after_not_a_500(
+        client, session, monkeypatch):
+    # A real refusal: a role PostgreSQL lets in zero times ("too many connections for role",
+    # SQLSTATE 53300, asyncpg's TooManyConnectionsError, as "too many clients already" is).
+    from uuid import uuid4
+
+    from app.survey.submit import _async_pools
+
+    monkeypatch.setattr(get_settings(), "rate_limits", "off")  # the event loop's own pool
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
+    assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
+    role = f"asye_refused_{uuid4().hex[:12]}"
+    with get_autocommit_engine().connect() as admin:
+        admin.execute(text(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0"))
+    pools = list(_async_pools.values())
+    dsns = [pool._dsn for pool in pools]
+    try:
+        for pool in pools:  # every new connection is refused; none is idle
+            for connection in pool._idle:
+                connection.terminate()
+            pool._idle = []
+            pool._dsn = pool._dsn.replace("postgres@", f"{role}@", 1)
+        refused = post(client, made.token, full_ratings(1))
+    finally:
+        for pool, dsn in zip(pools, dsns, strict=True):
+            pool._dsn = dsn
+        with get_autocommit_engine().connect() as admin:
+            admin.execute(text(f"DROP ROLE {role}"))
+    stored = post(client, made.token, full_ratings(2))
+
+    assert refused.status_code == 503 and refused.headers["retry-after"]
+    assert "detail" in refused.json()
+    assert stored.status_code == 201
+    assert count_stored(session) == (3, 96, 0)
+
+
 async def _found(token):
     """find_survey_async on a loop of its own, closing the loop's pool before the loop ends."""
     from app.survey.submit import close_async_pool, find_survey_async
