@@ -4,6 +4,12 @@ They need PostgreSQL: skipped only when TEST_DATABASE_URL is unset (the SQLite r
 PostgreSQL pass always runs them.
 """
 
+import fcntl
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -20,6 +26,23 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@contextmanager
+def one_launch_at_a_time() -> Iterator[None]:
+    """Hold the machine's launch-load lock: one xdist worker (or test run) at a time drives a
+    two-worker server with 50 clients, or pgbench with 50 connections. Two at once pass
+    PostgreSQL's max_connections (100 by default) and measure its refusals, not the service.
+
+    A file lock, not xdist's `--dist loadgroup`: under pytest 9 that option no longer groups
+    anything (it renames `item._nodeid`, which pytest 9 stopped reading).
+    """
+    with open(Path(tempfile.gettempdir()) / "asye360-launch-load.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 class LaunchService:
     """The server under load, and what the checks need to reach its database."""
 
@@ -31,5 +54,6 @@ class LaunchService:
 
 @pytest.fixture(scope="module")
 def launch_service():
-    with throwaway_postgres("test_load") as url, running_server(url, workers=2) as server:
+    with one_launch_at_a_time(), throwaway_postgres("test_load") as url, \
+            running_server(url, workers=2) as server:
         yield LaunchService(url, server.base_url)
