@@ -15,6 +15,7 @@ on check answers; only their addresses, wording and what "send" does differ. A r
 A theme page is `{base}/theme/{number}` (its first part) and `{base}/theme/{number}/part/{part}`.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,7 +24,7 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.core.routing import redirect
 from app.core.templating import environment, render
@@ -103,6 +104,57 @@ def _statement_radios(statement: Statement, scale: tuple[ScalePoint, ...], do_no
                       value: str | None, error: str | None) -> Markup:
     macro = environment.get_template("survey/macros.html").module.statement_radios
     return Markup(macro(statement, {"scale": scale, "do_not_know": do_not_know}, value, error))
+
+
+def answers_list(theme: Theme, statement_set: StatementSet, ratings: Mapping[int, int | None],
+                 change_urls: Mapping[int, str]) -> Markup:
+    """One theme's answers on check answers (the `answers_list` macro of survey/macros.html):
+    each statement's answer, as its scale label or "I do not know", and its Change link.
+
+    The summary-list macro is a chain of macros per row, and the 32 rows were about a quarter
+    of the journey's CPU (bench/README.md, benchmark 5). So the list is made once per process
+    for each theme with a placeholder in place of every answer and link, and a page fills in
+    its own, escaped as the macro escapes them: byte for byte what the macro writes.
+    """
+    labels = _scale_labels(statement_set.scale)
+    numbers = [statement.number for statement in theme.statements]
+    values = {n: statement_set.do_not_know if ratings.get(n) is None else labels[ratings[n]]
+              for n in numbers}
+    hrefs = {n: change_urls[n] for n in numbers}
+    if any(_LINE_BREAK.search(text) for text in (*values.values(), *hrefs.values())):
+        # The macro indents a link's lines: the made list holds for one-line texts only (the
+        # journey's links and the sets' labels all are).
+        return Markup(_answers_list_macro()(theme, values, hrefs))
+
+    def fill(found: re.Match[str]) -> str:
+        number = int(found.group(2))
+        return escape((hrefs if found.group(1) == "href" else values)[number])
+
+    return Markup(_PLACEHOLDER.sub(fill, _answers_list(theme)))
+
+
+# "\0value:7\0": no statement text or label holds a NUL, and escaping leaves it as it is.
+_PLACEHOLDER = re.compile("\0(value|href):([0-9]+)\0")
+
+
+# What str.splitlines splits at, and so the `indent` filter of GOV.UK's macro.
+_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+@lru_cache(maxsize=256)  # a few statement sets × their themes
+def _answers_list(theme: Theme) -> str:
+    numbers = [statement.number for statement in theme.statements]
+    return str(_answers_list_macro()(theme, {n: f"\0value:{n}\0" for n in numbers},
+                                     {n: f"\0href:{n}\0" for n in numbers}))
+
+
+def _answers_list_macro() -> Any:
+    return environment.get_template("survey/macros.html").module.answers_list
+
+
+@lru_cache(maxsize=16)
+def _scale_labels(scale: tuple[ScalePoint, ...]) -> dict[int, str]:
+    return {point.value: f"{point.value} – {point.label}" for point in scale}
 
 
 @dataclass
@@ -208,6 +260,7 @@ class Journey:
             "form_action": self.check_url,
             "back_link": self.url(self.pages[-1]),
             "notice": self.notice,
+            "answers_list": answers_list,
             **self.check,
         })
 
