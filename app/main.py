@@ -19,6 +19,7 @@ from app.core.middleware import SecurityMiddleware
 from app.core.pages import router as core_router
 from app.core.routing import API_PREFIX
 from app.db import get_engine
+from app.dbloop import close_loop_pools
 from app.evidence import api as evidence_api
 from app.evidence import pages as evidence_pages
 from app.national import admin_api as national_admin_api
@@ -39,7 +40,6 @@ from app.statements.service import verify_used_sets
 from app.survey import api as survey_api
 from app.survey import pages as survey_pages
 from app.survey.shortcut import SubmissionShortcut
-from app.survey.submit import close_async_pool
 
 __all__ = ["API_PREFIX", "create_app"]
 
@@ -57,7 +57,7 @@ async def lifespan(app: FastAPI):
     # small without a job of its own.
     ratelimit.forget_expired(older_than_seconds=_STALE_COUNT_SECONDS)
     yield
-    await close_async_pool()
+    await close_loop_pools()
     shutdown_render_pool()
 
 

@@ -16,14 +16,17 @@ clocks (`clock`, `time.time`): instances on several machines need their clocks k
 import time
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, SQLModel
+from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
 from app.db import build_engine
+from app.dbloop import LoopPool, compiled, loop_pool
 from app.security import keyed_hash
 
 clock = time.time  # a module attribute, so tests can move time on
@@ -87,14 +90,17 @@ def _stored_key(key: str) -> str:
     return keyed_hash(f"rate:{key}")
 
 
-def _upsert(key: str, now: float, window_seconds: int) -> sa.Executable:
+@lru_cache(maxsize=2)
+def _upsert(dialect: str) -> sa.Executable:
+    """Count a hit under :stored_key at :now, in a window that began after :since."""
     table = RateCount.__table__
-    dialect = get_engine().dialect.name  # the two dialects' upserts are written alike
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    now = sa.bindparam("now", type_=sa.Float)
     statement = insert(table).values(
-        key=key, window_start=now, count=1, last_at=now, previous_at=0.0
+        key=sa.bindparam("stored_key", type_=sa.String), window_start=now, count=1, last_at=now,
+        previous_at=0.0,
     )
-    in_window = table.c.window_start > now - window_seconds
+    in_window = table.c.window_start > sa.bindparam("since", type_=sa.Float)
     # Every right-hand side sees the row as it was (SQL's rule on both databases).
     return statement.on_conflict_do_update(
         index_elements=[table.c.key],
@@ -105,6 +111,17 @@ def _upsert(key: str, now: float, window_seconds: int) -> sa.Executable:
             "last_at": now,
         },
     ).returning(table.c.count, table.c.window_start, table.c.previous_at)
+
+
+def _upsert_values(key: str, now: float, window_seconds: int) -> dict[str, Any]:
+    return {"stored_key": _stored_key(key), "now": now, "since": now - window_seconds}
+
+
+def _forgive() -> sa.Executable:
+    table = RateCount.__table__
+    return (sa.update(table)
+            .where(table.c.key == sa.bindparam("stored_key", type_=sa.String), table.c.count > 0)
+            .values(count=table.c.count - 1))
 
 
 def _no_flush_wait(connection: sa.Connection) -> None:
@@ -120,10 +137,10 @@ def _no_flush_wait(connection: sa.Connection) -> None:
 
 def record(key: str, *, window_seconds: int) -> Count:
     """Count one hit under `key` and return the count including it."""
-    now = clock()
+    values = _upsert_values(key, clock(), window_seconds)
     with get_engine().begin() as connection:
         _no_flush_wait(connection)
-        row = connection.execute(_upsert(_stored_key(key), now, window_seconds)).one()
+        row = connection.execute(_upsert(connection.dialect.name), values).one()
     return Count(row.count, row.window_start, row.previous_at)
 
 
@@ -153,13 +170,58 @@ def hit(key: str, *, limit: int, window_seconds: int) -> Count | None:
 
 def forgive(key: str) -> None:
     """Take one hit back from `key` (an attempt counted up front that turned out fine)."""
-    table = RateCount.__table__
     with get_engine().begin() as connection:
         _no_flush_wait(connection)
-        connection.execute(
-            sa.update(table).where(table.c.key == _stored_key(key), table.c.count > 0)
-            .values(count=table.c.count - 1)
-        )
+        connection.execute(_forgive(), {"stored_key": _stored_key(key)})
+
+
+# The same, awaited on the event loop, for what is itself awaited there (a submission by a link
+# the worker knows, app.survey.submit): one statement on the loop's own connections, each its
+# own transaction, with synchronous_commit off as `_no_flush_wait` sets it. On SQLite (no loop
+# pool) they run in the thread pool.
+
+
+async def hit_async(key: str, *, limit: int, window_seconds: int) -> Count | None:
+    """`hit` awaited on the event loop."""
+    if not get_settings().rate_limits_on:
+        return None
+    pool = _loop_pool()
+    if pool is None:
+        counted = await run_in_threadpool(record, key, window_seconds=window_seconds)
+    else:
+        query, names, bound = _loop_upsert()
+        values = bound | _upsert_values(key, clock(), window_seconds)
+        row = await pool.fetch_one(query, *(values[name] for name in names))
+        counted = Count(row.count, row.window_start, row.previous_at)
+    return counted if counted.count > limit else None
+
+
+async def forgive_async(key: str) -> None:
+    """`forgive` awaited on the event loop."""
+    pool = _loop_pool()
+    if pool is None:
+        await run_in_threadpool(forgive, key)
+        return
+    query, names, bound = _loop_forgive()
+    values = bound | {"stored_key": _stored_key(key)}
+    await pool.fetch_one(query, *(values[name] for name in names))
+
+
+def _loop_pool() -> LoopPool | None:
+    return loop_pool("ratelimit", _LOOP_POOL_SIZE, {"synchronous_commit": "off"})
+
+
+_LOOP_POOL_SIZE = 5  # per worker: a count holds its row for a moment, and never waits for a flush
+
+
+@lru_cache(maxsize=1)
+def _loop_upsert() -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    return compiled(_upsert("postgresql"))
+
+
+@lru_cache(maxsize=1)
+def _loop_forgive() -> tuple[str, tuple[str, ...], dict[str, Any]]:
+    return compiled(_forgive())
 
 
 def reset(key: str) -> None:

@@ -134,7 +134,7 @@ def test_no_package_under_app_imports_another_in_a_loop():
 
 # The order of README's layout: each imports only those before it.
 LAYERS = (
-    "app", "app.vocabulary", "app.errors", "app.config", "app.db", "app.security",
+    "app", "app.vocabulary", "app.errors", "app.config", "app.db", "app.dbloop", "app.security",
     "app.ratelimit", "app.email", "app.partnerships", "app.statements", "app.core", "app.audit",
     "app.accounts",
     "app.lifecycle", "app.survey", "app.results", "app.benchmarks", "app.plans", "app.reports",

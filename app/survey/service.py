@@ -8,8 +8,8 @@ of app.survey.models; other domains read them.
 """
 
 import secrets
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -278,6 +278,27 @@ def refusals_counted(
         raise
 
 
+@asynccontextmanager
+async def refusals_counted_async(
+    survey: Survey, *, address: str, signed_in_organisation: int | None
+) -> AsyncIterator[None]:
+    """`refusals_counted` awaited on the event loop (the limiter's own connections), for the
+    submission that is itself awaited there (app.survey.submit): the same counts, in the same
+    order, and the same refusals."""
+    link_key = await count_submission_async(round_id=survey.round_id,
+                                            respondent_type=survey.respondent_type)
+    try:
+        ensure_not_own_organisation(survey, signed_in_organisation)
+        yield
+    except DomainError:
+        if link_key is not None:
+            await ratelimit.forgive_async(link_key)
+        await _hit_async(_refusals_key(address),
+                         get_settings().refused_submissions_per_address_per_minute,
+                         _REFUSALS_MESSAGE)
+        raise
+
+
 def _store_response(
     session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None
 ) -> Submission:
@@ -363,10 +384,26 @@ def count_submission(*, round_id: int, respondent_type: str) -> str | None:
     """
     if not get_settings().rate_limits_on:
         return None
-    key = f"survey-submissions:{round_id}:{respondent_type}"
-    _hit(key, get_settings().submissions_per_link_per_minute,
-         "Too many answers were sent with this link in the last minute.")
+    key = _link_key(round_id, respondent_type)
+    _hit(key, get_settings().submissions_per_link_per_minute, _LINK_MESSAGE)
     return key
+
+
+async def count_submission_async(*, round_id: int, respondent_type: str) -> str | None:
+    """`count_submission` awaited on the event loop."""
+    if not get_settings().rate_limits_on:
+        return None
+    key = _link_key(round_id, respondent_type)
+    await _hit_async(key, get_settings().submissions_per_link_per_minute, _LINK_MESSAGE)
+    return key
+
+
+def _link_key(round_id: int, respondent_type: str) -> str:
+    return f"survey-submissions:{round_id}:{respondent_type}"
+
+
+_LINK_MESSAGE = "Too many answers were sent with this link in the last minute."
+_REFUSALS_MESSAGE = "Too many answers from your network were refused in the last minute."
 
 
 def _refusals_key(address: str) -> str:
@@ -380,11 +417,17 @@ def _count_refusal(address: str) -> None:
     address that sent junk can still send a good response.
     """
     _hit(_refusals_key(address), get_settings().refused_submissions_per_address_per_minute,
-         "Too many answers from your network were refused in the last minute.")
+         _REFUSALS_MESSAGE)
 
 
 def _hit(key: str, limit: int, message: str) -> None:
     if refused := ratelimit.hit(key, limit=limit, window_seconds=_CEILING_WINDOW_SECONDS):
+        _too_many(message, refused.retry_after(_CEILING_WINDOW_SECONDS))
+
+
+async def _hit_async(key: str, limit: int, message: str) -> None:
+    if refused := await ratelimit.hit_async(key, limit=limit,
+                                            window_seconds=_CEILING_WINDOW_SECONDS):
         _too_many(message, refused.retry_after(_CEILING_WINDOW_SECONDS))
 
 

@@ -41,7 +41,13 @@ from app.core.middleware import security_headers
 from app.core.routing import API_PREFIX
 from app.survey.ratings import RatingsError
 from app.survey.schemas import ResponseStored
-from app.survey.submit import async_pool_if_ready, link_known, outcome_of, submission_params
+from app.survey.submit import (
+    async_pool_if_ready,
+    call_async,
+    link_known,
+    outcome_of,
+    submission_params,
+)
 from app.vocabulary import RoundStatus
 
 # Tokens are URL-safe base64 (app.survey.links); anything else goes the long way.
@@ -134,7 +140,7 @@ async def _submit(token: str, key: str | None, body: bytes) -> Any:
     except (RatingsError, KeyError):  # KeyError: the link was forgotten meanwhile
         return None
     try:
-        row = await pool.call(params)
+        row = await call_async(pool, params)
     except OperationalError as error:
         return await handle_database_unavailable(_API_REQUEST, error)
     submission = outcome_of(token, row)

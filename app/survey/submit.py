@@ -15,25 +15,20 @@ key, the code) is read by the function under its locks. On SQLite, which has no 
 the transaction stays in Python (`service.submit_response`), with the same outcomes.
 """
 
-import asyncio
-import contextlib
 import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
-import asyncpg
 from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
-from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from app.config import get_settings
 from app.db import get_autocommit_engine, session_scope
+from app.dbloop import LoopPool, compiled, loop_pool
 from app.security import keyed_hash
 from app.statements.loader import get_statement_sets
 from app.survey.answers import pack_answers
@@ -50,6 +45,7 @@ from app.survey.service import (
     find_survey,
     find_survey_by_code,
     refusals_counted,
+    refusals_counted_async,
     submit_response,
     survey_by_token,
     survey_from,
@@ -251,23 +247,36 @@ async def submit_by_link_async(
     """`submit_by_link` for an async route: the call awaited on the event loop when it can be.
 
     A link this process has not seen yet, and SQLite, go through `submit_by_link` in the thread
-    pool (they need a session); so does every submission while rate limits are on, because the
-    limits are counted in the database (app.ratelimit) and that call must not block the event
-    loop. Refusals are the same.
+    pool (they need a session). With rate limits on, the link's count is awaited on the event
+    loop too, on the limiter's own connections (`service.refusals_counted_async`), before the
+    call. Refusals and counts are the same as in the thread.
     """
     link = _links.get(token)
     pool = async_pool_if_ready()
-    in_thread = {"token": token, "ratings": ratings, "idempotency_key": idempotency_key,
-                 "address": address, "signed_in_organisation": signed_in_organisation}
-    if link is None or pool is None or get_settings().rate_limits_on:
-        return await run_in_threadpool(submit_by_link, **in_thread)
-    with _counted(link, address, signed_in_organisation):  # rule 11; nothing to count here
-        row = await pool.call(submission_params(token, ratings, idempotency_key))
-        if row.outcome == "other_set":
+    if link is None or pool is None:
+        return await run_in_threadpool(
+            submit_by_link, token=token, ratings=ratings, idempotency_key=idempotency_key,
+            address=address, signed_in_organisation=signed_in_organisation)
+    async with refusals_counted_async(
+            _LinkSurvey(link.round_id, link.organisation_id, link.respondent_type),
+            address=address, signed_in_organisation=signed_in_organisation):
+        statement_set = link.statement_set
+        row = await call_async(pool, _params(token, None, token, statement_set, ratings,
+                                              idempotency_key))
+        if row.outcome == "other_set":  # the round's set changed while it was a draft (_call)
             _forget(token)
-            return await run_in_threadpool(submit_by_link, **in_thread)
+            row = await call_async(pool, _params(token, None, token, row.statement_set, ratings,
+                                                  idempotency_key))
         return _outcome(row, token=token, secret=token, code=None,
                         organisation_id=link.organisation_id)
+
+
+async def call_async(pool: LoopPool, params: dict[str, Any]) -> Any:
+    """The function's one call on the event loop's pool: its answer row."""
+    global _calls_sent
+    row = await pool.fetch_one(_ASYNC_CALL, *(params[name] for name in _CALL_ARGUMENTS))
+    _calls_sent += 1
+    return row
 
 
 # What the plain-ASGI submission (app.survey.shortcut) needs, so that it makes the same call.
@@ -295,104 +304,12 @@ def outcome_of(token: str, row: Any) -> Submission | None:
                     organisation_id=link.organisation_id)
 
 
-class AsyncCallPool:
-    """Connections of one event loop (asyncpg, autocommit), for the one call of a submission and
-    the survey pages' one lookup.
-
-    asyncpg rather than psycopg here, and only here: this is the launch-day hot path, and
-    asyncpg's binary protocol and cached prepared statements cost the worker about a third less
-    CPU per call (bench/README.md, benchmark 1). Outside a transaction every statement is its
-    own, committed durably (`synchronous_commit` as the server has it, on by default).
-
-    Small on purpose (SUBMIT_POOL_SIZE per worker, default 10): the function holds its locks for
-    a millisecond or two, so more connections would only queue in PostgreSQL instead of here. A
-    connection that fails is closed with every idle one (a restart or `pg_terminate_backend`
-    kills them all), and a lost connection is raised as SQLAlchemy's OperationalError, which the
-    service answers as a 503 with Retry-After, like any lost connection.
-    """
-
-    def __init__(self, dsn: str, size: int) -> None:
-        self._dsn = dsn
-        self._idle: list[asyncpg.Connection] = []
-        self._slots = asyncio.Semaphore(size)
-        self.calls = 0  # statements sent, for tests and benchmarks: one per submission
-
-    async def call(self, params: dict[str, Any]) -> Any:
-        row = await self.fetch_one(_ASYNC_CALL, *(params[name] for name in _CALL_ARGUMENTS))
-        self.calls += 1
-        return row
-
-    async def fetch_one(self, query: str, *args: Any) -> Any:
-        """The first row of one statement (its own transaction) with attribute access, or None."""
-        async with self._slots:
-            connection = self._idle.pop() if self._idle else await self._connect()
-            try:
-                record = await connection.fetchrow(query, *args)
-            except _LOST as error:
-                await self._discard(connection)
-                raise OperationalError("asye_submit_response", None, error) from error
-            except BaseException:
-                await self._discard(connection)
-                raise
-            self._idle.append(connection)
-            return None if record is None else _Row(record)
-
-    async def close(self) -> None:
-        """Close the idle connections (the ones in use close when their calls end)."""
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            with contextlib.suppress(*_LOST):
-                await connection.close(timeout=2)
-
-    def backend_pids(self) -> list[int]:
-        """The PostgreSQL backends of the idle connections (tests terminate them)."""
-        return [connection.get_server_pid() for connection in self._idle]
-
-    async def _connect(self) -> asyncpg.Connection:
-        """A new connection; any refusal is OperationalError (a 503), as psycopg raises for
-        every failed connect: "too many clients already" (53300) on launch day above all, but
-        also a database starting up or shutting down, or one not there."""
-        try:
-            return await asyncpg.connect(self._dsn)
-        except (*_LOST, asyncpg.PostgresError) as error:
-            raise OperationalError("connect", None, error) from error
-
-    async def _discard(self, connection: asyncpg.Connection) -> None:
-        idle, self._idle = self._idle, []
-        for each in (connection, *idle):
-            each.terminate()  # closes the socket at once; nothing is left to say to the server
-
-
-# A connection lost, refused or shut down by the server (class 08, 57P01-57P03): the service's
-# trouble, answered 503. InternalClientError too: asyncpg raises it ("cannot switch to state
-# …") when a terminated backend's error arrives in the middle of a call, which leaves the
-# connection as lost as the others. Any other error is a bug, and goes on to the 500 handler.
-_LOST = (OSError, asyncio.TimeoutError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError,
-         asyncpg.exceptions.OperatorInterventionError, asyncpg.exceptions.InternalClientError)
-
-
-class _Row:
-    """A record read by attribute (row.outcome), as the callers read psycopg's rows."""
-
-    __slots__ = ("_record",)
-
-    def __init__(self, record: asyncpg.Record) -> None:
-        self._record = record
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._record[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
 _CALL_ARGUMENTS = ("token", "code_hash", "key_hash", "response_id", "statement_set", "answers")
 _ASYNC_CALL = (
     "SELECT * FROM asye_submit_response($1::text, $2::text, $3::text, $4::text, $5::text, "
     "$6::text)"
 )
-_async_pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncCallPool]" = \
-    weakref.WeakKeyDictionary()
+_calls_sent = 0  # by this process's event loops, for tests: one per submission
 
 
 async def find_survey_async(token: str) -> Survey:
@@ -419,38 +336,19 @@ def _find_survey(token: str) -> Survey:
 def _survey_by_token_sql() -> tuple[str, tuple[str, ...]]:
     """`service.survey_by_token` as asyncpg runs it: its SQL, and the parameters after the
     first (the token, `$1`)."""
-    compiled = survey_by_token(bindparam("token", "")).compile(
-        dialect=asyncpg_dialect(), compile_kwargs={"render_postcompile": True})
-    names = compiled.positiontup
+    query, names, values = compiled(survey_by_token(bindparam("token", "")))
     assert names[0] == "token", names
     # Plain strings: an enum member is not a string to asyncpg.
-    return str(compiled), tuple(str(compiled.params[name]) for name in names[1:])
+    return query, tuple(str(values[name]) for name in names[1:])
 
 
 def async_calls_sent() -> int:
-    """Calls sent by this process's event-loop pools (a test counts them per submission)."""
-    return sum(pool.calls for pool in list(_async_pools.values()))
+    """Calls of the function sent by this process's event loops (a test counts them)."""
+    return _calls_sent
 
 
-async def close_async_pool() -> None:
-    """Close this event loop's pool, at the application's shutdown: an asyncpg connection left
-    open when its loop ends keeps its PostgreSQL backend until the garbage collector finds it
-    (tests start and end a loop per client)."""
-    pool = _async_pools.pop(asyncio.get_running_loop(), None)
-    if pool is not None:
-        await pool.close()
-
-
-def async_pool_if_ready() -> AsyncCallPool | None:
-    """This event loop's pool (one per worker process; tests start a loop per client), or None
-    on SQLite."""
-    engine = get_autocommit_engine()
-    if engine is None:
-        return None
-    loop = asyncio.get_running_loop()
-    pool = _async_pools.get(loop)
-    if pool is None:
-        url = engine.url.set(drivername="postgresql")
-        dsn = url.render_as_string(hide_password=False)
-        pool = _async_pools[loop] = AsyncCallPool(dsn, get_settings().submit_pool_size)
-    return pool
+def async_pool_if_ready() -> LoopPool | None:
+    """This event loop's pool for submissions and the survey pages' lookup (SUBMIT_POOL_SIZE
+    connections; one loop per worker process, tests start a loop per client), or None on
+    SQLite."""
+    return loop_pool("submit", get_settings().submit_pool_size)

@@ -189,11 +189,11 @@ def test_a_lost_connection_on_the_shortcut_is_a_503_with_the_usual_headers(
     from sqlalchemy import text
 
     from app.db import get_engine
-    from app.survey.submit import _async_pools
+    from app.dbloop import every_pool
 
     made, token = _learnt(client, session)
     assert post(client, token, {"ratings": full_ratings()}).status_code == 201  # the pool's
-    pids = [pid for pool in list(_async_pools.values()) for pid in pool.backend_pids()]
+    pids = [pid for pool in every_pool() for pid in pool.backend_pids()]
     with get_engine().connect() as admin:
         for pid in pids:
             admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})

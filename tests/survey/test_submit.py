@@ -21,6 +21,7 @@ from tests.builders import (
     full_ratings,
     make_survey_round,
     packed_and_rated,
+    set_status,
     statement_set,
 )
 from tests.databases import postgres_base_url
@@ -37,8 +38,8 @@ def post(client, token, ratings, **headers):
 @on_postgres
 def test_a_submission_with_a_known_link_is_one_statement_and_no_other_connection(
         client, session, monkeypatch):
-    # With rate limits on, the per-link count is one more statement, on the limiter's own pool
-    # (app.ratelimit), and the call moves to a thread; this is the path of RATE_LIMITS=off.
+    # With rate limits on, the per-link count is one more statement, on the limiter's own
+    # connections of the event loop (the next test); this is the path of RATE_LIMITS=off.
     monkeypatch.setattr(get_settings(), "rate_limits", "off")
     made = make_survey_round(session)
     assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
@@ -67,10 +68,61 @@ def test_a_submission_with_a_known_link_is_one_statement_and_no_other_connection
 
 
 @on_postgres
+def test_with_rate_limits_on_a_known_links_count_and_call_are_awaited_on_the_event_loop(
+        client, session, monkeypatch):
+    # Production's path: the link's count (app.ratelimit) and then the call, both on the event
+    # loop's own connections; no thread's pool is touched, and the count is what it was.
+    from app import ratelimit
+
+    assert get_settings().rate_limits_on
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
+    checkouts = []
+
+    def checkout(*_args):
+        checkouts.append(1)
+
+    pools = (get_engine().pool, get_autocommit_engine().pool, ratelimit.get_engine().pool)
+    for pool in pools:
+        event.listen(pool, "checkout", checkout)
+    sent = async_calls_sent()
+    try:
+        statuses = [post(client, made.token, full_ratings(n)).status_code for n in (2, 3)]
+    finally:
+        for pool in pools:
+            event.remove(pool, "checkout", checkout)
+
+    assert statuses == [201, 201] and async_calls_sent() == sent + 2
+    assert checkouts == []
+    link = f"survey-submissions:{made.round.id}:nqsw"
+    assert ratelimit.peek(link, window_seconds=60).count == 3
+    assert count_stored(session) == (3, 96, 0)
+
+
+@on_postgres
+def test_a_refusal_on_the_event_loop_gives_the_link_its_count_back_and_counts_the_address(
+        client, session, monkeypatch):
+    from app import ratelimit
+
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
+    set_status(session, made, "closed")
+
+    refused = post(client, made.token, full_ratings(2))
+
+    assert refused.status_code == 409
+    link = f"survey-submissions:{made.round.id}:nqsw"
+    assert ratelimit.peek(link, window_seconds=60).count == 1  # the stored one only
+    assert ratelimit.peek("survey-refused:testclient", window_seconds=60).count == 1
+    assert count_stored(session) == (1, 32, 0)
+
+
+@on_postgres
 def test_the_one_statement_commits_durably(session):
     import asyncio
 
-    from app.survey.submit import async_pool_if_ready, close_async_pool
+    from app.dbloop import close_loop_pools
+    from app.survey.submit import async_pool_if_ready
 
     with get_autocommit_engine().connect() as connection:
         assert connection.execute(text("SHOW synchronous_commit")).scalar() == "on"
@@ -80,7 +132,7 @@ def test_the_one_statement_commits_durably(session):
         pool = async_pool_if_ready()
         shown = [(await pool.fetch_one(f"SHOW {name}"))._record[0]
                  for name in ("synchronous_commit", "transaction_isolation")]
-        await close_async_pool()
+        await close_loop_pools()
         return shown
 
     assert asyncio.run(on_the_event_loops_pool()) == ["on", "read committed"]
@@ -180,14 +232,14 @@ def test_a_submission_is_one_row_with_its_answers_until_the_round_closes(client,
 @on_postgres
 def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_is_stored(
         client, session, monkeypatch):
-    from app.survey.submit import _async_pools
+    from app.dbloop import every_pool
 
     monkeypatch.setattr(get_settings(), "rate_limits", "off")  # the event loop's own pool
 
     made = make_survey_round(session)
     assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
     assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
-    pids = [pid for pool in list(_async_pools.values()) for pid in pool.backend_pids()]
+    pids = [pid for pool in every_pool() for pid in pool.backend_pids()]
     assert pids
     with get_engine().connect() as admin:
         for pid in pids:
@@ -209,7 +261,7 @@ def test_a_database_refusing_new_connections_is_a_503_with_retry_after_not_a_500
     # SQLSTATE 53300, asyncpg's TooManyConnectionsError, as "too many clients already" is).
     from uuid import uuid4
 
-    from app.survey.submit import _async_pools
+    from app.dbloop import every_pool
 
     monkeypatch.setattr(get_settings(), "rate_limits", "off")  # the event loop's own pool
     made = make_survey_round(session)
@@ -218,7 +270,7 @@ def test_a_database_refusing_new_connections_is_a_503_with_retry_after_not_a_500
     role = f"asye_refused_{uuid4().hex[:12]}"
     with get_autocommit_engine().connect() as admin:
         admin.execute(text(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0"))
-    pools = list(_async_pools.values())
+    pools = every_pool()
     dsns = [pool._dsn for pool in pools]
     try:
         for pool in pools:  # every new connection is refused; none is idle
@@ -242,12 +294,13 @@ def test_a_database_refusing_new_connections_is_a_503_with_retry_after_not_a_500
 
 async def _found(token):
     """find_survey_async on a loop of its own, closing the loop's pool before the loop ends."""
-    from app.survey.submit import close_async_pool, find_survey_async
+    from app.dbloop import close_loop_pools
+    from app.survey.submit import find_survey_async
 
     try:
         return await find_survey_async(token)
     finally:
-        await close_async_pool()
+        await close_loop_pools()
 
 
 def test_the_pages_lookup_finds_what_find_survey_finds_read_afresh(session):
