@@ -10,7 +10,8 @@ The pages only read (the survey behind a link or code) until "send", which store
 call of its own (app.survey.submit). A link's pages are async: on PostgreSQL the survey is read
 with one statement awaited on the event loop (`find_survey_async`), with no session and no
 thread hand-off (a sync route with a session hopped to a thread three times a request); the
-page is then made on the loop. What needs a session (a code, "send", SQLite) runs in a thread.
+page is then made on the loop, and "send" is awaited there too. What needs a session (a code,
+SQLite) runs in a thread.
 """
 
 from fastapi import HTTPException, Request
@@ -34,7 +35,7 @@ from app.survey.service import (
     find_survey_by_code,
     follow_short_link,
 )
-from app.survey.submit import find_survey_async, submit_found
+from app.survey.submit import find_survey_async, submit_found_async
 
 CODE = "code"  # /survey/code/…: link tokens are 32 characters, so never this word
 
@@ -172,17 +173,12 @@ async def send_answers(token: str, request: Request,
     survey, journey = await _journey(request, token, answerable=False)
     if gap := journey.unanswered():
         return gap
-    await run_in_threadpool(_send, survey, journey.draft, client_address(request), signed_in)
+    await submit_found_async(survey=survey, ratings=journey.draft.public_ratings(),
+                             idempotency_key=journey.draft.submission_key,
+                             address=client_address(request), signed_in_organisation=signed_in)
     response = journey.finish(f"{journey.base}/done")
     mark_sent(response, path=journey.base)
     return response
-
-
-def _send(survey: Survey, draft: Draft, address: str, signed_in: int | None) -> None:
-    with session_scope() as session:
-        submit_found(session=session, survey=survey, ratings=draft.public_ratings(),
-                     idempotency_key=draft.submission_key, address=address,
-                     signed_in_organisation=signed_in)
 
 
 @router.get("/{token}/done", response_class=HTMLResponse)

@@ -260,15 +260,43 @@ async def submit_by_link_async(
     async with refusals_counted_async(
             _LinkSurvey(link.round_id, link.organisation_id, link.respondent_type),
             address=address, signed_in_organisation=signed_in_organisation):
-        statement_set = link.statement_set
-        row = await call_async(pool, _params(token, None, token, statement_set, ratings,
+        return await _store_async(pool, token, link.statement_set, link.organisation_id,
+                                  ratings, idempotency_key)
+
+
+async def submit_found_async(
+    *, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None, address: str,
+    signed_in_organisation: int | None = None,
+) -> Submission:
+    """`submit_found` for an async route (the pages' "send"): for a link on PostgreSQL, the
+    counts and the call awaited on the event loop; a code, and SQLite, in the thread pool."""
+    pool = async_pool_if_ready()
+    if pool is None or survey.code is not None:
+        return await run_in_threadpool(
+            _submit_found_in_session, survey=survey, ratings=ratings,
+            idempotency_key=idempotency_key, address=address,
+            signed_in_organisation=signed_in_organisation)
+    async with refusals_counted_async(survey, address=address,
+                                      signed_in_organisation=signed_in_organisation):
+        return await _store_async(pool, survey.secret, survey.statement_set.key,
+                                  survey.organisation_id, ratings, idempotency_key)
+
+
+def _submit_found_in_session(**arguments: Any) -> Submission:
+    with session_scope() as session:
+        return submit_found(session=session, **arguments)
+
+
+async def _store_async(pool: LoopPool, token: str, statement_set: str, organisation_id: int,
+                       ratings: Mapping[str, Any], idempotency_key: str | None) -> Submission:
+    """The call for a link, on the event loop, and what it stored or refused (as `_call`)."""
+    row = await call_async(pool, _params(token, None, token, statement_set, ratings,
+                                          idempotency_key))
+    if row.outcome == "other_set":  # the round's set changed while it was a draft
+        _forget(token)
+        row = await call_async(pool, _params(token, None, token, row.statement_set, ratings,
                                               idempotency_key))
-        if row.outcome == "other_set":  # the round's set changed while it was a draft (_call)
-            _forget(token)
-            row = await call_async(pool, _params(token, None, token, row.statement_set, ratings,
-                                                  idempotency_key))
-        return _outcome(row, token=token, secret=token, code=None,
-                        organisation_id=link.organisation_id)
+    return _outcome(row, token=token, secret=token, code=None, organisation_id=organisation_id)
 
 
 async def call_async(pool: LoopPool, params: dict[str, Any]) -> Any:
