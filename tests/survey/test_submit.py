@@ -229,16 +229,21 @@ def test_a_submission_is_one_row_with_its_answers_until_the_round_closes(client,
     assert packed_and_rated(session, made.round.id) == ([None] * 3, 3 * len(_NUMBERS))
 
 
+def _a_link_sent_through_the_pool(client, session, monkeypatch):
+    """A round whose link has been learnt and then used through the event loop's own pool."""
+    monkeypatch.setattr(get_settings(), "rate_limits", "off")  # the event loop's own pool
+    made = make_survey_round(session)
+    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
+    assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
+    return made
+
+
 @on_postgres
 def test_a_killed_connection_is_a_503_with_retry_after_and_the_next_submission_is_stored(
         client, session, monkeypatch):
     from app.dbloop import every_pool
 
-    monkeypatch.setattr(get_settings(), "rate_limits", "off")  # the event loop's own pool
-
-    made = make_survey_round(session)
-    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
-    assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
+    made = _a_link_sent_through_the_pool(client, session, monkeypatch)
     pids = [pid for pool in every_pool() for pid in pool.backend_pids()]
     assert pids
     with get_engine().connect() as admin:
@@ -263,10 +268,7 @@ def test_a_database_refusing_new_connections_is_a_503_with_retry_after_not_a_500
 
     from app.dbloop import every_pool
 
-    monkeypatch.setattr(get_settings(), "rate_limits", "off")  # the event loop's own pool
-    made = make_survey_round(session)
-    assert post(client, made.token, full_ratings()).status_code == 201  # the link is learnt
-    assert post(client, made.token, full_ratings()).status_code == 201  # through the pool
+    made = _a_link_sent_through_the_pool(client, session, monkeypatch)
     role = f"asye_refused_{uuid4().hex[:12]}"
     with get_autocommit_engine().connect() as admin:
         admin.execute(text(f"CREATE ROLE {role} LOGIN CONNECTION LIMIT 0"))
