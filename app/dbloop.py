@@ -103,9 +103,6 @@ class Row:
         except KeyError:
             raise AttributeError(name) from None
 
-    def __getitem__(self, index: int) -> Any:
-        return self._record[index]
-
 
 _pools: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, LoopPool]]" = \
     weakref.WeakKeyDictionary()

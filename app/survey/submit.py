@@ -125,7 +125,8 @@ def submit_found(
     *, session: Session, survey: Survey, ratings: Mapping[str, Any], idempotency_key: str | None,
     address: str, signed_in_organisation: int | None = None,
 ) -> Submission:
-    """Store a response for a survey already found (the pages' "send"), or refuse it.
+    """Store a response for a survey already found (the pages' "send" for a code, and on
+    SQLite: `submit_found_async`), or refuse it.
 
     The pages have found the survey to show "check your answers"; on PostgreSQL the function
     still checks everything again under its locks, in one call.

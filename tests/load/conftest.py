@@ -36,11 +36,8 @@ def one_launch_at_a_time() -> Iterator[None]:
     anything (it renames `item._nodeid`, which pytest 9 stopped reading).
     """
     with open(Path(tempfile.gettempdir()) / "asye360-launch-load.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
 
 
 class LaunchService:
