@@ -2,7 +2,7 @@
 
 import hashlib
 import json
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -43,13 +43,24 @@ class StatementSet(_Strict):
     do_not_know: str = Field(min_length=1)
     themes: tuple[Theme, ...] = Field(min_length=1)
 
-    @property
+    # Worked out once per set (it is frozen): every submission and survey page reads them.
+    @cached_property
     def statements(self) -> tuple[Statement, ...]:
         return tuple(s for theme in self.themes for s in theme.statements)
 
-    @property
+    @cached_property
     def numbers(self) -> tuple[int, ...]:
         return tuple(s.number for s in self.statements)
+
+    @cached_property
+    def numbers_in_order(self) -> tuple[int, ...]:
+        """The numbers from lowest to highest: the order of packed answers."""
+        return tuple(sorted(self.numbers))
+
+    @cached_property
+    def rating_keys(self) -> tuple[str, ...]:
+        """`numbers_in_order` as a submission's ratings name them (JSON keys are strings)."""
+        return tuple(str(number) for number in self.numbers_in_order)
 
     @property
     def theme_of(self) -> dict[int, int]:

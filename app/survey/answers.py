@@ -14,8 +14,10 @@ answers were packed under.
 """
 
 from collections.abc import Mapping
+from typing import Any
 
 from app.statements.loader import StatementSet
+from app.survey.ratings import parse_ratings
 
 DO_NOT_KNOW = "-"
 _CHARACTERS = {score: str(score) for score in range(1, 6)} | {None: DO_NOT_KNOW}
@@ -31,8 +33,8 @@ def pack_answers(ratings: Mapping[int, int | None], statement_set: StatementSet)
 
     Ratings are checked first (app.survey.ratings); anything else here is a bug, so it raises.
     """
-    numbers = sorted(statement_set.numbers)
-    if sorted(ratings) != numbers:
+    numbers = statement_set.numbers_in_order
+    if tuple(sorted(ratings)) != numbers:
         raise PackedAnswersError(f"ratings do not answer exactly the statements of "
                                  f"{statement_set.key!r}")
     scores = [ratings[number] for number in numbers]
@@ -45,7 +47,7 @@ def pack_answers(ratings: Mapping[int, int | None], statement_set: StatementSet)
 def unpack_answers(text: str, statement_set: StatementSet) -> dict[int, int | None]:
     """Statement number → score (None for "I do not know") of a packed string; refuses
     (PackedAnswersError) a string whose length or characters do not fit the set."""
-    numbers = sorted(statement_set.numbers)
+    numbers = statement_set.numbers_in_order
     if not isinstance(text, str) or len(text) != len(numbers):
         raise PackedAnswersError(f"packed answers must be {len(numbers)} characters for "
                                  f"{statement_set.key!r}")
@@ -54,3 +56,30 @@ def unpack_answers(text: str, statement_set: StatementSet) -> dict[int, int | No
         raise PackedAnswersError(f"packed answers hold characters that are not answers: "
                                  f"{sorted(unknown)}")
     return {number: _SCORES[character] for number, character in zip(numbers, text, strict=True)}
+
+
+def checked_and_packed(raw: Any, statement_set: StatementSet) -> str:
+    """Ratings as sent (statement number as a string → score or None), checked by rule 3 and
+    packed: `pack_answers(parse_ratings(raw, statement_set), statement_set)` in one pass.
+
+    Nearly every submission is well formed, so that case is read straight into the packed
+    string, with the same strictness (only a true int 1–5 or None; `type()`, because True and
+    3.0 equal 1 and 3); anything else, whatever is wrong with it, goes through `parse_ratings`,
+    so a refusal is its RatingsError, word for word. A property test holds the two equal.
+    """
+    if type(raw) is dict and len(raw) == len(statement_set.numbers):
+        packed = []
+        for key in statement_set.rating_keys:
+            score = raw.get(key, _ABSENT)
+            if score is None:
+                packed.append(DO_NOT_KNOW)
+            elif type(score) is int and 1 <= score <= 5:
+                packed.append(_CHARACTERS[score])
+            else:
+                break
+        else:  # every statement answered, and as many keys as statements: nothing else sent
+            return "".join(packed)
+    return pack_answers(parse_ratings(raw, statement_set), statement_set)
+
+
+_ABSENT = object()

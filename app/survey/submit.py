@@ -31,10 +31,9 @@ from app.db import get_autocommit_engine, session_scope
 from app.dbloop import LoopPool, compiled, loop_pool
 from app.security import keyed_hash
 from app.statements.loader import get_statement_sets
-from app.survey.answers import pack_answers
+from app.survey.answers import checked_and_packed
 from app.survey.codes import CodeAlreadyUsed, hash_code
 from app.survey.models import new_response_id
-from app.survey.ratings import parse_ratings
 from app.survey.service import (
     AnswersNotRecorded,
     Submission,
@@ -208,7 +207,7 @@ def _params(token: str | None, code_hash: str | None, secret: str, statement_set
         "token": token, "code_hash": code_hash,
         "key_hash": keyed_hash(secret + idempotency_key) if idempotency_key else None,
         "response_id": new_response_id(), "statement_set": statement_set,
-        "answers": pack_answers(parse_ratings(ratings, chosen), chosen),
+        "answers": checked_and_packed(ratings, chosen),
     }
 
 

@@ -4,7 +4,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.survey.answers import PackedAnswersError, pack_answers, unpack_answers
+from app.survey.answers import (
+    PackedAnswersError,
+    checked_and_packed,
+    pack_answers,
+    unpack_answers,
+)
+from app.survey.ratings import RatingsError, parse_ratings
 from tests.builders import statement_set
 
 SET = statement_set()
@@ -57,3 +63,59 @@ def test_a_string_with_a_character_that_is_not_an_answer_is_refused(ratings, pos
 def test_ratings_that_do_not_fit_the_set_are_not_packed(ratings):
     with pytest.raises(PackedAnswersError):
         pack_answers(ratings, SET)
+
+
+# checked_and_packed: rule 3 and packing in one pass must be parse_ratings then pack_answers,
+# for anything a client can send: the same string, or the same refusal word for word.
+
+SENT_VALUE = st.one_of(ANSWER, st.integers(-3, 9), st.booleans(), st.floats(0, 6),
+                       st.text(max_size=3), st.lists(st.integers(1, 5), max_size=2))
+SENT_KEY = st.one_of(st.sampled_from([str(n) for n in NUMBERS]), st.text(max_size=3),
+                     st.integers(0, 40))
+
+
+@st.composite
+def sent_ratings(draw):
+    """Mostly a whole, valid set of ratings as JSON has them, then spoiled a little (a key
+    dropped or added, a value replaced), or sometimes anything at all."""
+    if draw(st.integers(0, 9)) == 0:
+        return draw(st.one_of(st.none(), st.text(max_size=5), st.lists(ANSWER, max_size=3),
+                              st.dictionaries(SENT_KEY, SENT_VALUE, max_size=40)))
+    raw = {str(n): draw(ANSWER) for n in NUMBERS}
+    for _ in range(draw(st.integers(0, 3))):
+        change = draw(st.sampled_from(["drop", "add", "replace"]))
+        if change == "drop" and raw:
+            raw.pop(draw(st.sampled_from(sorted(raw, key=str))))
+        elif change == "add":
+            raw[draw(SENT_KEY)] = draw(SENT_VALUE)
+        else:
+            raw[str(draw(st.sampled_from(NUMBERS)))] = draw(SENT_VALUE)
+    return raw
+
+
+def _parsed_then_packed(raw):
+    try:
+        return pack_answers(parse_ratings(raw, SET), SET)
+    except RatingsError as refusal:
+        return refusal.problems
+
+
+@given(raw=sent_ratings())
+def test_checking_and_packing_at_once_is_parse_then_pack(raw):
+    try:
+        outcome = checked_and_packed(raw, SET)
+    except RatingsError as refusal:
+        outcome = refusal.problems
+
+    assert outcome == _parsed_then_packed(raw)
+
+
+@pytest.mark.parametrize("value", [True, False, 3.0, 1.0, "4", 0, 6, [3]])
+def test_what_equals_a_score_in_python_is_still_refused(value):
+    """True == 1 and 3.0 == 3 in Python: a dictionary lookup by value would take them."""
+    raw = {str(n): 4 for n in NUMBERS} | {"7": value}
+
+    with pytest.raises(RatingsError) as refused:
+        checked_and_packed(raw, SET)
+
+    assert list(refused.value.problems) == ["7"]
