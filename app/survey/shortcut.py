@@ -19,15 +19,16 @@ Everything else is handed on untouched, body included, to the application and it
 ratings that break rule 3, an unknown link, a round that is not open, a used code, anything with
 a cookie or a bearer token (rule 11 looks at them), rate limits on (they are counted in the
 database, a blocking call). Handing on is safe after the call too, because a refusal writes
-nothing: the route then runs the whole check again and answers it in its own words. A lost
-database connection is answered 503 here, like the route would, and never retried: the call may
+nothing: the route then runs the whole check again and answers it in its own words. A stored
+answer is never handed on (the route would store it again), and it is answered with bytes made
+once per link. A lost database connection is answered 503 here, like the route would, and never retried: the call may
 have committed.
 """
 
 import json
 import re
 from functools import lru_cache
-from typing import Any
+from typing import NamedTuple
 
 from sqlalchemy.exc import OperationalError
 from starlette.requests import Request
@@ -42,10 +43,10 @@ from app.core.routing import API_PREFIX
 from app.survey.ratings import RatingsError
 from app.survey.schemas import ResponseStored
 from app.survey.submit import (
+    STORED,
     async_pool_if_ready,
     call_async,
     link_known,
-    outcome_of,
     submission_params,
 )
 from app.vocabulary import RoundStatus
@@ -76,7 +77,11 @@ class SubmissionShortcut:
             return
         global _answered
         _answered += 1
-        for name, value in _security_headers(get_settings().environment == "production"):
+        if isinstance(answer, _Stored):
+            await send({"type": "http.response.start", "status": 201, "headers": answer.headers})
+            await send({"type": "http.response.body", "body": answer.body})
+            return
+        for name, value in _security_headers(_production()):
             answer.headers.setdefault(name, value)
         await answer(scope, receive, send)
 
@@ -126,8 +131,9 @@ async def _read_body(receive: Receive) -> bytes | None:
     return b"".join(chunks)
 
 
-async def _submit(token: str, key: str | None, body: bytes) -> Any:
-    """The answer to a plain submission once stored (or repeated), else None."""
+async def _submit(token: str, key: str | None, body: bytes) -> "_Stored | Response | None":
+    """The answer to a plain submission once stored (or repeated), a 503 when the database is
+    out of reach, else None (the route's to answer)."""
     pool = async_pool_if_ready()
     try:
         sent = json.loads(body)
@@ -143,28 +149,41 @@ async def _submit(token: str, key: str | None, body: bytes) -> Any:
         row = await call_async(pool, params)
     except OperationalError as error:
         return await handle_database_unavailable(_API_REQUEST, error)
-    submission = outcome_of(token, row)
-    if submission is None:
-        return None
-    survey = submission.survey
-    return Response(_stored_body(survey.organisation_name, survey.programme, survey.year,
-                                 survey.respondent_type),
-                    status_code=201, media_type="application/json")
+    if row.outcome not in STORED:
+        return None  # a refusal wrote nothing: the route runs the whole check again
+    # Stored (or stored before, under this key) is answered here whatever else happens: handing
+    # it on now would store it a second time.
+    return _stored(row.organisation_name, row.programme, row.year, row.respondent_type,
+                   _production())
+
+
+class _Stored(NamedTuple):
+    body: bytes
+    headers: list[tuple[bytes, bytes]]
+
+
+@lru_cache(maxsize=4096)
+def _stored(organisation: str, programme: str, year: str, respondent_type: str,
+            production: bool) -> _Stored:
+    """The route's 201 to a stored submission, body and headers (the security headers
+    included), made once per link as the route makes it: an open round's answer depends on
+    nothing else (its status is "open")."""
+    stored = ResponseStored(round={"organisation": organisation, "programme": programme,
+                                   "year": year, "status": RoundStatus.OPEN},
+                            respondent_type=respondent_type)
+    answer = JSONResponse(stored.model_dump(mode="json"), status_code=201)
+    for name, value in _security_headers(production):
+        answer.headers.setdefault(name, value)
+    return _Stored(answer.body, answer.raw_headers)
+
+
+def _production() -> bool:
+    return get_settings().environment == "production"
 
 
 @lru_cache(maxsize=2)
 def _security_headers(production: bool) -> tuple[tuple[str, str], ...]:
     return tuple(security_headers(production=production))
-
-
-@lru_cache(maxsize=4096)
-def _stored_body(organisation: str, programme: str, year: str, respondent_type: str) -> bytes:
-    """The route's answer to a stored submission, rendered once per link as the route renders
-    it. An open round's answer depends on nothing else (its status is "open")."""
-    stored = ResponseStored(round={"organisation": organisation, "programme": programme,
-                                   "year": year, "status": RoundStatus.OPEN},
-                            respondent_type=respondent_type)
-    return JSONResponse(stored.model_dump(mode="json")).body
 
 
 # What the 503 handler reads of a request: only that it is one of the API's.

@@ -322,14 +322,10 @@ def submission_params(token: str, ratings: Mapping[str, Any],
     return _params(token, None, token, _links[token].statement_set, ratings, idempotency_key)
 
 
-def outcome_of(token: str, row: Any) -> Submission | None:
-    """The submission a remembered link's call stored (or repeated); None for any refusal,
-    which wrote nothing."""
-    link = _links.get(token)
-    if link is None or row.outcome not in ("stored", "repeated"):
-        return None
-    return _outcome(row, token=token, secret=token, code=None,
-                    organisation_id=link.organisation_id)
+# The function's outcomes that mean the answers are in the database: stored by this call, or by
+# an earlier one under the same Idempotency-Key. Every other outcome is a refusal that wrote
+# nothing.
+STORED = frozenset({"stored", "repeated"})
 
 
 _CALL_ARGUMENTS = ("token", "code_hash", "key_hash", "response_id", "statement_set", "answers")

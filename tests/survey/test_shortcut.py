@@ -173,7 +173,7 @@ def test_an_unexpected_error_on_the_shortcut_is_logged_as_the_guard_logs_it(
     def broken(*_args):
         raise RuntimeError("someone" + "@example.org")  # a message that must never be logged
 
-    monkeypatch.setattr(shortcut, "outcome_of", broken)
+    monkeypatch.setattr(shortcut, "_stored", broken)
     response = post(client, token, {"ratings": full_ratings()})
 
     assert response.status_code == 500
