@@ -206,3 +206,29 @@ def test_a_lost_connection_on_the_shortcut_is_a_503_with_the_usual_headers(
     assert response.headers["content-security-policy"]
     assert shortcut_answers() == answered + 1  # answered here, not retried by the route
     assert count_stored(session).responses == 2
+
+
+@on_postgres
+def test_a_stored_submission_is_answered_here_even_if_the_link_is_forgotten_meanwhile(
+        client, session, limits_off, monkeypatch):
+    """Another request may make this process forget the link (its call found no such link)
+    while this one's call is storing: what is stored must be answered, never handed to the
+    route, which would store it a second time."""
+    from app.survey import shortcut, submit
+
+    made, token = _learnt(client, session)
+    real_call = shortcut.call_async
+
+    async def call_then_forget(pool, params):
+        row = await real_call(pool, params)
+        submit._forget(token)
+        return row
+
+    monkeypatch.setattr(shortcut, "call_async", call_then_forget)
+    answered = shortcut_answers()
+
+    response = post(client, token, {"ratings": full_ratings(4)})
+
+    assert response.status_code == 201 and response.json()["status"] == "stored"
+    assert shortcut_answers() == answered + 1
+    assert count_stored(session).responses == 2  # the learning one and this one, once
