@@ -1,5 +1,6 @@
 """The FastAPI application: routers, middleware, error handling and static assets."""
 
+import os
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
@@ -70,9 +71,34 @@ class _Service(FastAPI):
         return SubmissionShortcut(super().build_middleware_stack())
 
 
+# What opentelemetry's getters return until a provider is set (FastAPI checks the same names).
+_PLACEHOLDER_PROVIDERS = frozenset({"ProxyTracerProvider", "_ProxyMeterProvider",
+                                    "ProxyLoggerProvider"})
+
+
+def _telemetry() -> dict[str, bool] | None:
+    """FastAPI's own OpenTelemetry, with its defaults, when this process has a tracer, meter or
+    logger provider (or asks FastAPI to set them up: FASTAPI_OTEL_AUTO_CONFIGURE); otherwise off.
+
+    Left on, FastAPI asks on every request whether a provider has been set since: three
+    environment lookups and three provider checks, for nothing when none ever is. Set-ups such
+    as `opentelemetry-instrument` install their providers before the application is made, so
+    asking once, here, still finds them.
+    """
+    from opentelemetry import _logs, metrics, trace
+
+    providers = (trace.get_tracer_provider(), metrics.get_meter_provider(),
+                 _logs.get_logger_provider())
+    if (os.environ.get("FASTAPI_OTEL_AUTO_CONFIGURE", "").lower() == "true"
+            or any(type(p).__name__ not in _PLACEHOLDER_PROVIDERS for p in providers)):
+        return None
+    return {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = _Service(
+        telemetry=_telemetry(),
         title="ASYE 360",
         summary="The annual 360-degree organisational evaluation of ASYE programmes.",
         version="1.0.0",
