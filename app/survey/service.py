@@ -398,6 +398,23 @@ async def count_submission_async(*, round_id: int, respondent_type: str) -> str 
     return key
 
 
+async def count_plain_submission_async(*, round_id: int, respondent_type: str) -> str | None:
+    """The link's count for the plain-ASGI submission (app.survey.shortcut), which answers only
+    what it stores and hands everything else, untouched, to the route.
+
+    Counted as `count_submission_async` counts it; over the ceiling, the count is taken back and
+    None returned: the route, handed the request, counts it again and refuses it in its own
+    words, so the count ends as if the route alone had seen it. The key returned is to be
+    forgiven (`ratelimit.forgive_async`) when the call then refuses, for the same reason.
+    """
+    key = _link_key(round_id, respondent_type)
+    if await ratelimit.hit_async(key, limit=get_settings().submissions_per_link_per_minute,
+                                 window_seconds=_CEILING_WINDOW_SECONDS):
+        await ratelimit.forgive_async(key)
+        return None
+    return key
+
+
 def _link_key(round_id: int, respondent_type: str) -> str:
     return f"survey-submissions:{round_id}:{respondent_type}"
 

@@ -15,14 +15,18 @@ query string, and a body that is exactly `{"ratings": …}` and passes rule 3 ho
 statement numbers); the security headers (`app.core.middleware.security_headers`); and an
 unexpected error logged and answered as the guard does (`app.core.guard`).
 
+With rate limits on (production), the link's count is made here first, as the route makes it,
+on the limiter's own event-loop connections (`service.count_plain_submission_async`).
+
 Everything else is handed on untouched, body included, to the application and its route:
-ratings that break rule 3, an unknown link, a round that is not open, a used code, anything with
-a cookie or a bearer token (rule 11 looks at them), rate limits on (they are counted in the
-database, a blocking call). Handing on is safe after the call too, because a refusal writes
-nothing: the route then runs the whole check again and answers it in its own words. A stored
-answer is never handed on (the route would store it again), and it is answered with bytes made
-once per link. A lost database connection is answered 503 here, like the route would, and never retried: the call may
-have committed.
+ratings that break rule 3, an unknown link, a round that is not open, a used code, a link over
+its ceiling, anything with a cookie or a bearer token (rule 11 looks at them). Handing on is
+safe after the call too, because a refusal writes nothing, and whatever this counted is taken
+back first: the route then counts and checks everything again and answers in its own words, so
+the counts end as if the route alone had seen the request. A stored answer is never handed on
+(the route would store it again); it is answered with bytes made once per link. A lost database
+connection is answered 503 here, as the route answers it, and never retried: the call may have
+committed.
 """
 
 import json
@@ -35,6 +39,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app import ratelimit
 from app.config import get_settings
 from app.core.errors import handle_database_unavailable, server_error_response
 from app.core.guard import log_unexpected_error, replay_body
@@ -46,6 +51,7 @@ from app.survey.submit import (
     STORED,
     async_pool_if_ready,
     call_async,
+    count_plain_async,
     link_known,
     submission_params,
 )
@@ -99,7 +105,7 @@ def _plain_submission(scope: Scope) -> tuple[str, str | None] | None:
     if scope["method"] != "POST" or scope.get("query_string"):
         return None
     match = _PATH.match(scope["path"])
-    if match is None or not link_known(match.group(1)) or get_settings().rate_limits_on:
+    if match is None or not link_known(match.group(1)):
         return None
     key, json_body, length = None, False, None
     for name, value in scope["headers"]:
@@ -143,14 +149,19 @@ async def _submit(token: str, key: str | None, body: bytes) -> "_Stored | Respon
         return None
     try:
         params = submission_params(token, sent["ratings"], key)
-    except (RatingsError, KeyError):  # KeyError: the link was forgotten meanwhile
-        return None
-    try:
+        # With rate limits on, the link's count comes first, as the route counts it.
+        counted = await count_plain_async(token) if get_settings().rate_limits_on else ""
+        if counted is None:
+            return None  # over the ceiling, counted back: the route counts again and refuses
         row = await call_async(pool, params)
+        if row.outcome not in STORED:
+            if counted:
+                await ratelimit.forgive_async(counted)
+            return None  # a refusal wrote nothing: the route runs the whole check again
+    except (RatingsError, KeyError):  # before anything is counted or stored (KeyError: the
+        return None  # link was forgotten meanwhile)
     except OperationalError as error:
         return await handle_database_unavailable(_API_REQUEST, error)
-    if row.outcome not in STORED:
-        return None  # a refusal wrote nothing: the route runs the whole check again
     # Stored (or stored before, under this key) is answered here whatever else happens: handing
     # it on now would store it a second time.
     return _stored(row.organisation_name, row.programme, row.year, row.respondent_type,

@@ -41,6 +41,7 @@ from app.survey.service import (
     SurveyNotFound,
     SurveyNotOpen,
     count_code_attempt,
+    count_plain_submission_async,
     find_survey,
     find_survey_by_code,
     refusals_counted,
@@ -320,6 +321,14 @@ def submission_params(token: str, ratings: Mapping[str, Any],
     """The call's arguments for a remembered link: RatingsError when the ratings break rule 3,
     KeyError when the link is not (or no longer) remembered."""
     return _params(token, None, token, _links[token].statement_set, ratings, idempotency_key)
+
+
+async def count_plain_async(token: str) -> str | None:
+    """`service.count_plain_submission_async` for a remembered link (KeyError when it is not,
+    or no longer, remembered)."""
+    link = _links[token]
+    return await count_plain_submission_async(round_id=link.round_id,
+                                              respondent_type=link.respondent_type)
 
 
 # The function's outcomes that mean the answers are in the database: stored by this call, or by

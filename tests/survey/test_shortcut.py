@@ -130,17 +130,75 @@ def test_a_round_that_closed_a_query_string_or_an_unseen_link_get_the_routes_ans
     assert count_stored(session).responses == 3
 
 
-def test_on_sqlite_or_with_limits_on_the_route_answers(client, session):
-    """Rate limits are on in tests unless switched off, and SQLite has no event-loop pool:
-    either way nothing is answered before routing, and the submission is stored as usual."""
+def test_on_sqlite_the_route_answers(client, session):
+    """SQLite has no event-loop pool: nothing is answered before routing, and the submission
+    is stored as usual. (On PostgreSQL, rate limits on or off, the shortcut answers.)"""
     made, token = _learnt(client, session)
     answered = shortcut_answers()
 
     response = post(client, token, {"ratings": full_ratings(3)})
 
     assert response.status_code == 201
-    assert shortcut_answers() == answered
+    assert shortcut_answers() == answered + (1 if postgres_base_url() else 0)
     assert count_stored(session).responses == 2
+
+
+def _counts(made, respondent_type="nqsw"):
+    from app import ratelimit
+
+    return (ratelimit.peek(f"survey-submissions:{made.round.id}:{respondent_type}",
+                           window_seconds=60).count,
+            ratelimit.peek("survey-refused:testclient", window_seconds=60).count)
+
+
+@on_postgres
+def test_with_rate_limits_on_a_plain_submission_is_answered_here_and_counted_once(
+        client, session):
+    made, token = _learnt(client, session)
+    answered = shortcut_answers()
+
+    response = post(client, token, {"ratings": full_ratings(2)})
+
+    assert response.status_code == 201 and shortcut_answers() == answered + 1
+    assert _counts(made) == (2, 0)  # the learning one and this one; nothing refused
+    assert count_stored(session).responses == 2
+
+
+@on_postgres
+@pytest.mark.parametrize("refusal", ["ceiling", "closed", "rule 3"])
+def test_with_rate_limits_on_a_refusal_counts_as_if_the_route_alone_had_seen_it(
+        client, session, monkeypatch, refusal):
+    """The oracle is the route itself: the same requests, sent with a cookie so that the
+    shortcut never sees them, must end with the same answers and the same counts."""
+    from app import ratelimit
+
+    monkeypatch.setattr(get_settings(), "submissions_per_link_per_minute", 3)
+
+    def run(**headers):
+        made, token = _learnt(client, session)
+        before = _counts(made)
+        if refusal == "closed":
+            from tests.builders import set_status
+
+            set_status(session, made, "closed")
+        body = {"ratings": {"1": 9} if refusal == "rule 3" else full_ratings()}
+        answers = [post(client, token, body, **headers) for _ in range(4)]
+        result = ([(a.status_code, None if a.status_code == 429 else a.json())  # Retry-After
+                   for a in answers],  # counts down: two runs may differ by a second
+                  tuple(n - b for n, b in zip(_counts(made), before, strict=True)))
+        ratelimit.forget_expired(older_than_seconds=0)  # the address's count, for the next run
+        return result
+
+    answered = shortcut_answers()
+    plain = run()
+    handled_here = shortcut_answers() - answered
+    by_route = run(**ROUTE)
+
+    assert plain == by_route
+    statuses = [status for status, _ in plain[0]]
+    assert statuses == {"ceiling": [201, 201, 429, 429], "closed": [409] * 4,
+                        "rule 3": [422] * 4}[refusal]
+    assert handled_here == statuses.count(201)  # only what is stored is answered here
 
 
 @on_postgres
