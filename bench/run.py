@@ -32,7 +32,7 @@ from bench.pdf_latency import PDFS_AT_ONCE, bench_pdf_latency
 from bench.pgbench import pgbench_limit
 from bench.report import bench_report
 from bench.server import running_server, throwaway_postgres
-from bench.throughput import bench_throughput
+from bench.throughput import RATE_LIMITS_ON, bench_throughput, bench_with_rate_limits
 
 README = Path(__file__).with_name("README.md")
 RESULTS_START = "<!-- results: written by `make bench`; do not edit by hand -->"
@@ -88,8 +88,14 @@ def run(sizes: Sizes, console: Console, only: str = "all") -> tuple[list[Ratio],
             journey_round, journey_links = open_round_with_links(url)
             journey, details["journeys"] = bench_journeys(server.base_url, url, journey_round,
                                                           journey_links, sizes, console)
+        with running_server(url, extra_env=RATE_LIMITS_ON) as server:
+            _, limited_links = open_round_with_links(url)
+            limited, details["rate limits on"] = bench_with_rate_limits(
+                server.base_url, limited_links, sizes, console,
+                details["throughput"]["reference_per_second"])
         # After the server has stopped: its pools would otherwise hold connections pgbench needs.
         ratios.append(_against_pgbench(url, round_id, details, sizes, console))
+        ratios.append(limited)
         ratios.append(journey)
     if only == "launch":
         return ratios, details
@@ -227,7 +233,8 @@ def results_markdown(ratios: list[Ratio], details: dict) -> str:
     ]
     lines += [
         "",
-        f"Details: throughput runs per endpoint {details['throughput']['runs']}; national "
+        f"Details: throughput runs per endpoint {details['throughput']['runs']}, with rate "
+        f"limits on {details['rate limits on']['runs']}; national "
         f"cold ratio {details['national']['cold_ratio']}, warm ratio "
         f"{details['national']['warm_ratio']}, with group_by=respondent_type (warm) "
         f"{details['national']['group_by_respondent_type_warm_ms']} ms.",

@@ -24,6 +24,7 @@ class Throughput:
     p99_ms: float
     requests: int
     statuses: dict
+    runs: list[int] | None = None  # a median's runs (requests per second of each)
 
 
 async def _hammer(base_url: str, *, seconds: float, concurrency: int, request) -> Throughput:
@@ -53,9 +54,8 @@ async def _hammer(base_url: str, *, seconds: float, concurrency: int, request) -
     )
 
 
-def bench_throughput(server_url: str, links: list[str], sizes: Sizes, console: Console,
-                     concurrency: int = 50) -> tuple[Ratio, dict]:
-    """Alternate the two endpoints several times, so a noisy neighbour hurts both alike."""
+def _submission(links: list[str]):
+    """A request maker for complete submissions, the links taken in turn."""
     serials = itertools.count(1)
     # The bodies are made before the clock starts: the client shares the server's two cores,
     # and encoding 32 ratings per request would be the client's cost, not the server's (a GET
@@ -65,32 +65,49 @@ def bench_throughput(server_url: str, links: list[str], sizes: Sizes, console: C
               for serial in range(1000)]
     headers = {"Content-Type": "application/json"}
 
-    def reference(client, _rng):
-        return client.get("/api/v1/reference")
-
     def submission(client, _rng):
         serial = next(serials)
         return client.post(f"/api/v1/survey/{links[serial % len(links)]}/responses",
                            data=bodies[serial % len(bodies)], headers=headers)
 
-    runs: dict[str, list[Throughput]] = {"reference": [], "submission": []}
-    # A short warm-up of each, not counted: connection pools, caches, prepared statements.
-    for request in (reference, submission):
+    return submission
+
+
+def _reference(client, _rng):
+    return client.get("/api/v1/reference")
+
+
+def _timed_runs(server_url: str, requests: dict, sizes: Sizes,
+                concurrency: int) -> dict[str, Throughput]:
+    """Each request maker's median run (`sizes.throughput_rounds` runs, alternated) after a
+    short warm-up of each, not counted: connection pools, caches, prepared statements."""
+    runs: dict[str, list[Throughput]] = {name: [] for name in requests}
+    for request in requests.values():
         asyncio.run(_hammer(server_url, seconds=min(1.0, sizes.throughput_seconds),
                             concurrency=concurrency, request=request))
-    with console.status("Benchmark 1: submissions vs GET /api/v1/reference"):
-        for _ in range(sizes.throughput_rounds):
-            for name, request in (("reference", reference), ("submission", submission)):
-                runs[name].append(asyncio.run(_hammer(
-                    server_url, seconds=sizes.throughput_seconds, concurrency=concurrency,
-                    request=request)))
+    for _ in range(sizes.throughput_rounds):
+        for name, request in requests.items():
+            runs[name].append(asyncio.run(_hammer(
+                server_url, seconds=sizes.throughput_seconds, concurrency=concurrency,
+                request=request)))
     summary = {name: _median_throughput(results) for name, results in runs.items()}
-    bad = {name: s.statuses for name, s in summary.items()
-           if set(s.statuses) - {200, 201}}
+    bad = {name: s.statuses for name, s in summary.items() if set(s.statuses) - {200, 201}}
     if bad:
         raise RuntimeError(f"benchmark 1 got unexpected statuses: {bad}")
-    ratio = summary["submission"].per_second / summary["reference"].per_second
+    for name, results in runs.items():
+        summary[name].runs = [round(r.per_second) for r in results]
+    return summary
+
+
+def bench_throughput(server_url: str, links: list[str], sizes: Sizes, console: Console,
+                     concurrency: int = 50) -> tuple[Ratio, dict]:
+    """Alternate the two endpoints several times, so a noisy neighbour hurts both alike."""
+    with console.status("Benchmark 1: submissions vs GET /api/v1/reference"):
+        summary = _timed_runs(server_url, {"reference": _reference,
+                                           "submission": _submission(links)},
+                              sizes, concurrency)
     sub, ref = summary["submission"], summary["reference"]
+    ratio = sub.per_second / ref.per_second
     return Ratio(
         name="1. submissions vs GET /reference (throughput)",
         measured=f"{sub.per_second:,.0f} submissions/s (p50 {sub.p50_ms:.0f} ms, "
@@ -99,8 +116,33 @@ def bench_throughput(server_url: str, links: list[str], sizes: Sizes, console: C
                  f"p99 {ref.p99_ms:.0f} ms)",
         ratio=ratio, target="≥ 0.5×", met=ratio >= 0.5,
     ), {"concurrency": concurrency, "submissions_per_second": sub.per_second,
+        "reference_per_second": ref.per_second,
         "p99_ms": {"submission": sub.p99_ms, "reference": ref.p99_ms},
-        "runs": {k: [round(r.per_second) for r in v] for k, v in runs.items()}}
+        "runs": {name: s.runs for name, s in summary.items()}}
+
+
+# Production runs with rate limits on: each submission is also counted against its link's
+# ceiling, in the database. The ceiling is set out of reach, so that what is measured is the
+# counting, not refusals.
+RATE_LIMITS_ON = {"RATE_LIMITS": "on", "SUBMISSIONS_PER_LINK_PER_MINUTE": str(10**9)}
+
+
+def bench_with_rate_limits(server_url: str, links: list[str], sizes: Sizes, console: Console,
+                           reference_per_second: float, concurrency: int = 50
+                           ) -> tuple[Ratio, dict]:
+    """1c, for scale: benchmark 1's submissions on a server started with RATE_LIMITS_ON,
+    against benchmark 1's GET /reference of the same run (on its own server)."""
+    with console.status("Benchmark 1c: submissions with rate limits on"):
+        sub = _timed_runs(server_url, {"submission": _submission(links)}, sizes,
+                          concurrency)["submission"]
+    return Ratio(
+        name="1c. submissions with rate limits on, as production runs (each also counted "
+             "against its link's ceiling, set out of reach)",
+        measured=f"{sub.per_second:,.0f} submissions/s (p50 {sub.p50_ms:.0f} ms, "
+                 f"p99 {sub.p99_ms:.0f} ms)",
+        baseline=f"{reference_per_second:,.0f} requests/s (benchmark 1's GET /reference)",
+        ratio=sub.per_second / reference_per_second, target="for scale", met=None,
+    ), {"submissions_per_second": sub.per_second, "p99_ms": sub.p99_ms, "runs": sub.runs}
 
 
 def _median_throughput(results: list[Throughput]) -> Throughput:

@@ -20,7 +20,8 @@ def test_the_whole_bench_runs_in_small_mode_and_reports_every_ratio():
     with one_launch_at_a_time():
         ratios, details = run.run(run.SMALL, console)
 
-    assert [r.name.split(".")[0] for r in ratios] == ["1", "1b", "5", "2", "3", "3b", "6", "4"]
+    assert [r.name.split(".")[0] for r in ratios] == [
+        "1", "1b", "1c", "5", "2", "3", "3b", "6", "4"]
     assert details["journeys"]["stored"] == details["journeys"]["completed"] > 0
     assert all(r.ratio > 0 for r in ratios)
     assert details["load"]["problems"] == []
