@@ -2,8 +2,10 @@
 
 import hashlib
 import json
-from functools import cached_property, lru_cache
+from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -43,24 +45,26 @@ class StatementSet(_Strict):
     do_not_know: str = Field(min_length=1)
     themes: tuple[Theme, ...] = Field(min_length=1)
 
-    # Worked out once per set (it is frozen): every submission and survey page reads them.
-    @cached_property
+    # Worked out once per set: every submission and survey page reads them (see `_kept`).
+    @property
     def statements(self) -> tuple[Statement, ...]:
-        return tuple(s for theme in self.themes for s in theme.statements)
+        return _kept(self, "statements",
+                     lambda: tuple(s for theme in self.themes for s in theme.statements))
 
-    @cached_property
+    @property
     def numbers(self) -> tuple[int, ...]:
-        return tuple(s.number for s in self.statements)
+        return _kept(self, "numbers", lambda: tuple(s.number for s in self.statements))
 
-    @cached_property
+    @property
     def numbers_in_order(self) -> tuple[int, ...]:
         """The numbers from lowest to highest: the order of packed answers."""
-        return tuple(sorted(self.numbers))
+        return _kept(self, "numbers_in_order", lambda: tuple(sorted(self.numbers)))
 
-    @cached_property
+    @property
     def rating_keys(self) -> tuple[str, ...]:
         """`numbers_in_order` as a submission's ratings name them (JSON keys are strings)."""
-        return tuple(str(number) for number in self.numbers_in_order)
+        return _kept(self, "rating_keys",
+                     lambda: tuple(str(number) for number in self.numbers_in_order))
 
     @property
     def theme_of(self) -> dict[int, int]:
@@ -86,6 +90,19 @@ class StatementSet(_Strict):
         number_of_text = {s.text: s.number for s in self.statements}
         return {s.number: number_of_text[s.text] for s in earlier.statements
                 if s.text in number_of_text}
+
+
+def _kept(statement_set: StatementSet, name: str, work: Callable[[], Any]) -> Any:
+    """What `work` makes of the set's themes, made once per themes object and kept on the set.
+
+    Kept beside the themes it came from, not simply once per set (`cached_property`):
+    `model_copy` copies what is kept, so a copy with other themes (`model_copy(update=…)`, as
+    tests make sets that differ from a real one) would read the original's statements.
+    """
+    kept = statement_set.__dict__.get(f"_kept_{name}")
+    if kept is None or kept[0] is not statement_set.themes:
+        kept = statement_set.__dict__[f"_kept_{name}"] = (statement_set.themes, work())
+    return kept[1]
 
 
 def _validate_rules(statement_set: StatementSet, programmes: set[str] | None) -> list[str]:

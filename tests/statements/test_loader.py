@@ -8,7 +8,7 @@ import yaml
 
 from app.config import ROOT
 from app.statements.errors import StatementFileError
-from app.statements.loader import load_statement_set, load_statement_sets
+from app.statements.loader import get_statement_sets, load_statement_set, load_statement_sets
 from app.statements.reference import load_reference
 
 REAL_SET = ROOT / "statements" / "sets" / "child-and-family-2019.yaml"
@@ -113,3 +113,21 @@ def test_a_reference_list_missing_a_contract_key_is_refused(tmp_path):
     path.write_text("- {key: nqsw, label: NQSW}\n")
     with pytest.raises(StatementFileError, match="missing keys"):
         load_reference(tmp_path)
+
+
+def test_what_a_set_works_out_once_follows_a_copy_with_other_themes():
+    """A set's statements, numbers and keys are worked out once and kept; a copy with other
+    themes (model_copy(update=…), which copies what is kept) must work out its own."""
+    original = get_statement_sets()["child-and-family-2019"]
+    assert original.statements and original.rating_keys  # worked out and kept
+    first, *rest = original.themes
+    reworded = first.model_copy(update={"statements": tuple(
+        s.model_copy(update={"text": s.text + " (reworded)"}) for s in first.statements[:-1])})
+
+    copy = original.model_copy(update={"themes": (reworded, *rest)})
+
+    assert [s.text for s in copy.statements] == [
+        s.text for theme in copy.themes for s in theme.statements]
+    assert len(copy.numbers) == len(copy.rating_keys) == len(original.numbers) - 1
+    assert copy.statements[0].text.endswith("(reworded)")
+    assert original.statements[0].text == first.statements[0].text  # the original untouched
