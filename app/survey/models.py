@@ -32,6 +32,12 @@ def new_response_id() -> str:
     return secrets.token_hex(16)
 
 
+ANSWERS_PACKED = (
+    "answers IS NULL OR (answers <> '' AND replace(replace(replace(replace(replace("
+    "replace(answers, '1', ''), '2', ''), '3', ''), '4', ''), '5', ''), '-', '') = '')"
+)
+
+
 class SurveyResponse(SQLModel, table=True):
     """One response: its round, who answered (a respondent type) and its answers.
 
@@ -43,7 +49,12 @@ class SurveyResponse(SQLModel, table=True):
     """
 
     __tablename__ = "response"
-    __table_args__ = (sa.Index("ix_response_round_type", "round_id", "respondent_type"),)
+    __table_args__ = (
+        sa.Index("ix_response_round_type", "round_id", "respondent_type"),
+        # Only answer characters (app.survey.answers), or nothing: a bug that wrote anything
+        # else would otherwise surface only when the round closes (migration a3f6c9d2e8b1).
+        sa.CheckConstraint(ANSWERS_PACKED, name="answers_packed"),
+    )
 
     # Random, so the order of ids says nothing about the order of answers.
     id: str = Field(default_factory=new_response_id, primary_key=True, max_length=32)

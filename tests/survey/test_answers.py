@@ -1,7 +1,7 @@
 """Packed answers (app.survey.answers): one character per statement, round trip and refusals."""
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.survey.answers import (
@@ -119,3 +119,68 @@ def test_what_equals_a_score_in_python_is_still_refused(value):
         checked_and_packed(raw, SET)
 
     assert list(refused.value.problems) == ["7"]
+
+
+# The database's own check (migration a3f6c9d2e8b1): a response row holds packed answers or
+# none, whatever writes it.
+
+
+@pytest.mark.parametrize("answers", ["", "123x5", "3 4", "0", "6", "1-1\n", "１"])
+def test_the_database_refuses_answers_that_are_not_packed_answers(session, answers):
+    from sqlalchemy import func, insert, select
+    from sqlalchemy.exc import IntegrityError
+
+    from app.survey.models import SurveyResponse
+    from tests.builders import make_survey_round
+
+    made = make_survey_round(session)
+
+    with pytest.raises(IntegrityError):
+        session.execute(insert(SurveyResponse).values(
+            id="a" * 32, round_id=made.round.id, respondent_type="nqsw", answers=answers))
+        session.flush()
+    session.rollback()
+    assert session.scalar(select(func.count()).select_from(SurveyResponse)) == 0
+
+
+@given(ratings=RATINGS)
+@settings(max_examples=10, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_the_database_keeps_any_packed_answers_and_none(session, ratings):
+    from sqlalchemy import delete, insert, select
+
+    from app.survey.models import SurveyResponse
+    from tests.builders import make_survey_round
+
+    made = make_survey_round(session)
+    packed = pack_answers(ratings, SET)
+    for number, answers in enumerate((packed, None)):
+        session.execute(insert(SurveyResponse).values(
+            id=f"{number}" * 32, round_id=made.round.id, respondent_type="nqsw",
+            answers=answers))
+    session.commit()
+
+    kept = session.scalars(select(SurveyResponse.answers).order_by(SurveyResponse.id)).all()
+    assert kept == [packed, None]
+    session.execute(delete(SurveyResponse))
+    session.commit()
+
+
+def test_the_database_refuses_an_update_that_spoils_packed_answers(session):
+    from sqlalchemy import insert, select, update
+    from sqlalchemy.exc import IntegrityError
+
+    from app.survey.models import SurveyResponse
+    from tests.builders import make_survey_round
+
+    made = make_survey_round(session)
+    session.execute(insert(SurveyResponse).values(
+        id="b" * 32, round_id=made.round.id, respondent_type="nqsw", answers="12345-"))
+    session.commit()
+
+    with pytest.raises(IntegrityError):
+        session.execute(update(SurveyResponse).values(answers="12345?"))
+        session.flush()
+    session.rollback()
+    session.execute(update(SurveyResponse).values(answers=None))  # as closing leaves it
+    session.commit()
+    assert session.scalar(select(SurveyResponse.answers)) is None
