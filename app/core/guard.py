@@ -156,7 +156,7 @@ class RequestGuardMiddleware:
     @staticmethod
     async def _read_body(request: Request, receive: Receive, limit: int) -> bytes:
         declared = request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise _TooLarge
         if request.method in ("GET", "HEAD", "OPTIONS") and not declared:
             return b""

@@ -106,8 +106,9 @@ def save_item(request: Request, round_: LeadRound, session: SessionDep,
     item = None
     if not errors:
         try:
-            item = ActionItem(statement=int(values["statement"]) if values["statement"].isdigit()
-                              else 0, actions=values["actions"], owner=values["owner"],
+            statement = values["statement"]  # ASCII digits: isdigit() alone takes "²" and "７"
+            number = int(statement) if statement.isascii() and statement.isdigit() else 0
+            item = ActionItem(statement=number, actions=values["actions"], owner=values["owner"],
                               due=due or date.min, status=values["status"])
         except ValidationError as error:
             field = str(error.errors()[0]["loc"][0])

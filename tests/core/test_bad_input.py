@@ -149,6 +149,36 @@ def test_the_limit_is_a_setting(client, session, monkeypatch):
                        json={"ratings": full_ratings()}).status_code == 201
 
 
+def test_a_look_alike_digit_in_content_length_reaches_no_int_conversion(app, session):
+    """uvicorn's parser refuses such a header first; the guard must not rely on it: "²" is a
+    digit to str.isdigit() (headers are latin-1) and int() refuses it. Driven through ASGI,
+    since an HTTP client will not send it."""
+    import asyncio
+
+    made = make_survey_round(session)
+    body = b'{"ratings": {}}'
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": "POST", "scheme": "http", "root_path": "", "query_string": b"",
+             "path": f"/api/v1/survey/{made.token}/responses",
+             "raw_path": f"/api/v1/survey/{made.token}/responses".encode(),
+             "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"),
+                         (b"content-length", "²".encode("latin-1"))],
+             "client": ("203.0.113.5", 5000), "server": ("testserver", 80)}
+
+    asyncio.run(app(scope, receive, send))
+
+    [start] = [m for m in sent if m["type"] == "http.response.start"]
+    assert start["status"] == 422  # the ratings are refused; nothing on the way broke
+
+
 # Item 11: malformed JSON answers what the schema documents
 
 

@@ -173,3 +173,20 @@ def test_a_lead_adds_changes_and_removes_items_on_the_pages(client, session, lea
     assert removed.status_code == 303
     assert client.get(f"/api/v1/rounds/{round_.id}/action-plan",
                       headers=api_headers(lead)).json()["items"] == []
+
+
+@pytest.mark.parametrize("statement", ["²", "７"])
+def test_a_look_alike_statement_number_on_the_page_is_an_error_not_a_500(
+        client, session, lead, statement):
+    """str.isdigit() takes a superscript two (and int() then refuses it) and full-width digits."""
+    round_ = closed_round(session, lead, s7=2)
+    sign_in(client, lead)
+
+    response = post_form(client, f"/rounds/{round_.id}/action-plan/item", {
+        "statement": statement, "actions": "Caseload review", "owner": "PSW", "due": "31",
+        "due_month": "3", "due_year": "2027", "status": "planned"})
+
+    assert response.status_code == 422
+    assert_good_page(response, title_contains="Error: ")
+    assert client.get(f"/api/v1/rounds/{round_.id}/action-plan",
+                      headers=api_headers(lead)).json()["items"] == []

@@ -301,6 +301,9 @@ def test_codes_are_downloaded_once_as_csv_and_stored_only_as_keyed_hashes(
         ({"line_manager": "-1"}, "line_manager", "Number of codes must be 0 or more"),
         ({"line_manager": "2.5"}, "line_manager", "Number of codes must be a whole number"),
         ({"other": "5000"}, "other", "Number of codes must be 1,000 or fewer"),
+        # Look-alikes: str.isdigit() takes a superscript two, which int() refuses.
+        ({"line_manager": "²"}, "line_manager", "Number of codes must be a number"),
+        ({"line_manager": "３"}, "line_manager", "Number of codes must be a number"),
     ],
 )
 def test_the_codes_page_explains_a_wrong_number(

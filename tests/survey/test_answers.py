@@ -184,3 +184,15 @@ def test_the_database_refuses_an_update_that_spoils_packed_answers(session):
     session.execute(update(SurveyResponse).values(answers=None))  # as closing leaves it
     session.commit()
     assert session.scalar(select(SurveyResponse.answers)) is None
+
+
+
+@pytest.mark.parametrize("key", ["²", "٣", "３"])
+def test_a_look_alike_statement_number_is_refused_not_an_error(key):
+    """Hypothesis found it: str.isdigit() takes "²", which int() then refused (a 500)."""
+    raw = {str(n): 4 for n in NUMBERS} | {key: 3}
+
+    with pytest.raises(RatingsError) as refused:
+        parse_ratings(raw, SET)
+
+    assert refused.value.problems == {key: "is not a statement of this set"}
