@@ -11,6 +11,7 @@ import random
 import time
 from dataclasses import dataclass
 
+import aiohttp
 from rich.console import Console
 
 from bench import load
@@ -83,6 +84,7 @@ def _timed_runs(server_url: str, requests: dict, sizes: Sizes,
     short warm-up of each, not counted: connection pools, caches, prepared statements."""
     runs: dict[str, list[Throughput]] = {name: [] for name in requests}
     for request in requests.values():
+        asyncio.run(_learn(server_url, request, seconds=min(1.0, sizes.throughput_seconds)))
         asyncio.run(_hammer(server_url, seconds=min(1.0, sizes.throughput_seconds),
                             concurrency=concurrency, request=request))
     for _ in range(sizes.throughput_rounds):
@@ -97,6 +99,26 @@ def _timed_runs(server_url: str, requests: dict, sizes: Sizes,
     for name, results in runs.items():
         summary[name].runs = [round(r.per_second) for r in results]
     return summary
+
+
+async def _learn(server_url: str, request, *, seconds: float) -> None:
+    """Two clients for `seconds`, a new connection for every request, before the warm-up: every
+    worker process sees every link while only two requests are in flight, as on a server that
+    has been up a while. A link new to a worker goes the long way, through its thread pools;
+    fifty at once would open those pools' connections too, and keep them, which on a database
+    shared with other work (CI's, 100 connections) can leave the event loop's pools refused."""
+    async with aiohttp.ClientSession(
+            server_url, connector=aiohttp.TCPConnector(force_close=True),
+            timeout=aiohttp.ClientTimeout(total=30)) as client:
+        deadline = time.monotonic() + seconds
+
+        async def one_client(number: int) -> None:
+            rng = random.Random(number)
+            while time.monotonic() < deadline:
+                async with request(client, rng) as response:
+                    await response.read()
+
+        await asyncio.gather(one_client(0), one_client(1))
 
 
 def bench_throughput(server_url: str, links: list[str], sizes: Sizes, console: Console,
