@@ -57,3 +57,12 @@ def errors_by_field(error: ValidationError, model: type[BaseModel]) -> dict[str,
     order = list(model.model_fields)
     return dict(sorted(found.items(), key=lambda item: order.index(item[0])
                        if item[0] in order else len(order)))
+
+
+def ascii_digits(text: str) -> bool:
+    """Whether `text` is a whole number written in ASCII digits, as int() should then read it.
+
+    `str.isdigit()` alone takes look-alikes: "²", which int() refuses (a 500), and "３", which
+    it reads as 3.
+    """
+    return text.isascii() and text.isdigit()

@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import get_settings
 from app.core.errors import error_response, server_error_response
+from app.core.forms import ascii_digits
 
 log = logging.getLogger("asye360")
 
@@ -156,7 +157,7 @@ class RequestGuardMiddleware:
     @staticmethod
     async def _read_body(request: Request, receive: Receive, limit: int) -> bytes:
         declared = request.headers.get("content-length", "")
-        if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        if ascii_digits(declared) and int(declared) > limit:
             raise _TooLarge
         if request.method in ("GET", "HEAD", "OPTIONS") and not declared:
             return b""

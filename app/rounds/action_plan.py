@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from app.accounts.deps import CurrentUser
-from app.core.forms import read_form
+from app.core.forms import ascii_digits, read_form
 from app.core.routing import FormDep, redirect
 from app.core.templating import render
 from app.db import SessionDep
@@ -106,8 +106,8 @@ def save_item(request: Request, round_: LeadRound, session: SessionDep,
     item = None
     if not errors:
         try:
-            statement = values["statement"]  # ASCII digits: isdigit() alone takes "²" and "７"
-            number = int(statement) if statement.isascii() and statement.isdigit() else 0
+            statement = values["statement"]
+            number = int(statement) if ascii_digits(statement) else 0
             item = ActionItem(statement=number, actions=values["actions"], owner=values["owner"],
                               due=due or date.min, status=values["status"])
         except ValidationError as error:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from app.accounts.schemas import ErrorDetail
-from app.core.forms import Stripped, problem
+from app.core.forms import Stripped, ascii_digits, problem
 from app.lifecycle.years import academic_year_of, is_academic_year, next_year
 from app.rounds.service import RoundOverview
 from app.statements.reference import get_reference
@@ -217,7 +217,7 @@ def _whole_number(*, maximum: int, missing: str | None, label: str):
                 raise problem(missing)
             return value
         # GOV.UK wording for numbers: not a number, not whole, too low, too high.
-        if not (value.isascii() and value.isdigit()):  # isdigit() alone takes "²" and "３"
+        if not ascii_digits(value):
             if re.fullmatch(r"-\d+", value):
                 raise problem(f"{label} must be 0 or more")
             if re.fullmatch(r"-?\d*[.,]\d+", value):
@@ -307,8 +307,8 @@ def read_date(form: Any, prefix: str, *, what: str) -> tuple[date | None, dict[s
     if missing:
         return None, {prefix: f"{what.capitalize()} must include a {' and a '.join(missing)}"}, \
             typed
-    if not ((day + month + year).isascii() and day.isdigit() and month.isdigit()
-            and year.isdigit() and len(year) == 4):
+    if not (ascii_digits(day) and ascii_digits(month) and ascii_digits(year)
+            and len(year) == 4):
         return None, {prefix: f"{what.capitalize()} must be a real date"}, typed
     try:
         return date(int(year), int(month), int(day)), {}, typed

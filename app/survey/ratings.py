@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from app.core.forms import ascii_digits
 from app.errors import Invalid
 from app.statements.loader import StatementSet
 
@@ -15,7 +16,7 @@ class RatingsError(Invalid):
 
     def __init__(self, problems: dict[str, str]) -> None:
         self.problems = problems
-        listed = "; ".join(f"statement {k}: {v}" if _is_number(k) else v
+        listed = "; ".join(f"statement {k}: {v}" if ascii_digits(k) else v
                            for k, v in problems.items())
         super().__init__(f"The ratings were refused and nothing was stored: {listed}",
                          extra={"errors": problems})
@@ -49,15 +50,9 @@ def parse_ratings(raw: Any, statement_set: StatementSet) -> dict[int, int | None
         ordered = dict(
             sorted(
                 problems.items(),
-                key=lambda item: (not _is_number(item[0]),
-                                  int(item[0]) if _is_number(item[0]) else 0),
+                key=lambda item: (not ascii_digits(item[0]),
+                                  int(item[0]) if ascii_digits(item[0]) else 0),
             )
         )
         raise RatingsError(ordered)
     return ratings
-
-
-def _is_number(key: str) -> bool:
-    """A statement number as sent: ASCII digits only (str.isdigit() alone takes "²", which
-    int() refuses, and "３", which it reads as 3)."""
-    return key.isascii() and key.isdigit()
